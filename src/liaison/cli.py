@@ -1,0 +1,259 @@
+"""The `liaison` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from liaison.config import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="Liaison: an evidence-backed record of inter-party diplomacy.")
+out = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", help="SQLite file or database URL [env: LIAISON_DB; default: liaison.db]")
+DataOption = typer.Option(None, "--data", help="folder of reference data, e.g. ../shared/data [env: LIAISON_DATA]")
+
+
+def settings(db=None, data=None, model=None, max_bytes=None) -> Settings:
+    try:
+        return Settings.resolve(db=db, data_dir=data, spacy_model=model, max_bytes=max_bytes)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def open_store(cfg: Settings, create: bool = True):
+    from liaison.store import Store
+
+    try:
+        return Store.open(cfg.db, create=create)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        err.print(f"[red]error:[/red] cannot open the database {cfg.db!r}: {exc}")
+        raise typer.Exit(2) from None
+
+
+def load_extractor(cfg: Settings):
+    from liaison.extract import Extractor, ModelNotInstalled
+
+    try:
+        return Extractor.load(cfg.spacy_model, cfg.data_dir)
+    except ModelNotInstalled as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def progress_bar() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                    TextColumn("{task.completed} docs"), TextColumn("{task.fields[rate]:.1f} docs/s"),
+                    TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
+                    console=err, transient=False, disable=not err.is_terminal)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="files, folders, globs, or - for JSON Lines on stdin"),
+    db: Optional[str] = DbOption,
+    data: Optional[Path] = DataOption,
+    force: bool = typer.Option(False, "--force", help="re-extract documents that are already stored"),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="largest file to read [default: 5000000]"),
+    spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="installed spaCy pipeline [env: LIAISON_SPACY_MODEL]"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the summary"),
+):
+    """Read, clean, extract and store articles; a second run over the same articles changes nothing."""
+    from liaison.pipeline import ingest as run_ingest
+
+    cfg = settings(db, data, spacy_model, max_bytes)
+    store = open_store(cfg)
+    extractor = load_extractor(cfg)
+    started = time.perf_counter()
+    with progress_bar() as bar:
+        task = bar.add_task("ingesting", total=None, rate=0.0, failed=0)
+        failed = 0
+
+        def on_outcome(outcome):
+            nonlocal failed
+            failed += outcome.status == "failed"
+            done = bar.tasks[task].completed + 1
+            bar.update(task, advance=1, failed=failed, rate=done / max(time.perf_counter() - started, 1e-9))
+            if outcome.status == "failed":
+                bar.console.print(f"[red]failed[/red] {outcome.source}: {outcome.message}")
+            elif outcome.warnings:
+                bar.console.print(f"[yellow]warning[/yellow] {outcome.source}: {'; '.join(outcome.warnings)}")
+            elif not quiet and not err.is_terminal:
+                pass
+
+        report = run_ingest(paths, store, extractor, max_bytes=cfg.max_bytes, force=force, on_outcome=on_outcome)
+    if not err.is_terminal:
+        for outcome in report.failures:
+            err.print(f"failed {outcome.source}: {outcome.message}")
+        for outcome in report.warnings:
+            if outcome.status != "failed":
+                err.print(f"warning {outcome.source}: {'; '.join(outcome.warnings)}")
+    c = report.counts
+    rate = report.documents / report.seconds if report.seconds else 0.0
+    out.print(f"{report.documents} documents in {report.seconds:.1f}s ({rate:.1f} docs/s, "
+              f"{report.words / report.seconds if report.seconds else 0:.0f} words/s): "
+              f"{c['stored']} stored, {c['updated']} updated, {c['unchanged']} unchanged, "
+              f"{c['duplicate']} duplicate, {c['failed']} failed")
+    if not quiet:
+        print_stats(store.stats(), cfg.db)
+    store.close()
+    if c["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    paths: list[str] = typer.Argument(..., help="files, folders, globs, or - for JSON Lines on stdin"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSON Lines file to write [default: stdout]"),
+    data: Optional[Path] = DataOption,
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes"),
+    spacy_model: Optional[str] = typer.Option(None, "--spacy-model"),
+):
+    """Read, clean and extract without storing: one JSON line per document (../shared/eval/FORMAT.md)."""
+    from liaison.ingest import read_paths
+    from liaison.model import document_line
+    from liaison.pipeline import Outcome, prepared
+
+    cfg = settings(None, data, spacy_model, max_bytes)
+    extractor = load_extractor(cfg)
+    failures = []
+
+    def docs():
+        for item in prepared(read_paths(paths, cfg.max_bytes)):
+            if isinstance(item, Outcome):
+                failures.append(item)
+                err.print(f"[red]failed[/red] {item.source}: {item.message}")
+                continue
+            for warning in item.warnings:
+                err.print(f"[yellow]warning[/yellow] {item.source}: {warning}")
+            yield item
+
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    count = 0
+    try:
+        for doc, facts in extractor.extract_many(docs()):
+            sink.write(json.dumps(document_line(doc, facts), ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if output:
+            sink.close()
+    err.print(f"{count} documents extracted, {len(failures)} failed" + (f" → {output}" if output else ""))
+    if failures:
+        raise typer.Exit(1)
+
+
+def print_stats(stats: dict, db: str) -> None:
+    table = Table(title=f"Liaison record in {db}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("documents", f"{stats['documents']:,}")
+    table.add_row("  near-duplicates", f"{stats['near_duplicates']:,}")
+    table.add_row("  not extracted", f"{stats['skipped']:,}")
+    table.add_row("words", f"{stats['words']:,}")
+    table.add_row("published", f"{stats['published_from'] or '?'} to {stats['published_to'] or '?'}")
+    for etype, n in stats["entities_by_type"].items():
+        table.add_row(f"{etype} entities (per document)", f"{n:,}")
+    for key in ("mentions", "events", "participations", "quotes", "figures"):
+        table.add_row(key, f"{stats[key]:,}")
+    table.add_row("outlets", ", ".join(f"{o['outlet'] or 'unknown'} ({o['documents']})" for o in stats["outlets"][:6]))
+    table.add_row("failed inputs (all runs)", f"{stats['failures']:,}")
+    out.print(table)
+
+
+@app.command()
+def stats(db: Optional[str] = DbOption, as_json: bool = typer.Option(False, "--json")):
+    """What the record holds: counts by kind, outlets, date range, failures."""
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    data = store.stats()
+    if as_json:
+        out.print_json(json.dumps(data, default=str))
+    else:
+        print_stats(data, cfg.db)
+
+
+def _date_option(value: Optional[str], name: str) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]error:[/red] {name} takes a date as YYYY-MM-DD, not {value!r}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def documents(
+    db: Optional[str] = DbOption,
+    outlet: Optional[str] = typer.Option(None, "--outlet"),
+    since: Optional[str] = typer.Option(None, "--from", help="published on or after YYYY-MM-DD"),
+    until: Optional[str] = typer.Option(None, "--to", help="published on or before YYYY-MM-DD"),
+    limit: int = typer.Option(50, "--limit"),
+):
+    """List stored documents, newest first."""
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    rows = store.documents(outlet=outlet, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
+                           limit=limit)
+    table = Table("id", "published", "outlet", "title", "words", "note")
+    for r in rows:
+        note = f"near-dup of {r['near_duplicate_of']}" if r["near_duplicate_of"] else ("" if r["status"] == "extracted" else r["status"])
+        table.add_row(r["id"], str(r["published"] or ""), r["outlet"] or "", (r["title"] or "")[:70],
+                      str(r["word_count"]), note)
+    out.print(table)
+
+
+@app.command()
+def show(doc_id: str = typer.Argument(..., help="document id (or its first characters) or source"),
+         db: Optional[str] = DbOption):
+    """A stored document: its metadata, clean text and the entities found in it."""
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    doc = store.document(doc_id)
+    if doc is None:
+        err.print(f"[red]error:[/red] no document {doc_id!r}; `liaison documents` lists them")
+        raise typer.Exit(1)
+    out.print(f"[bold]{doc['title'] or '(no title)'}[/bold]")
+    for key in ("id", "source", "outlet", "authors", "published", "language", "word_count", "status",
+                "near_duplicate_of", "extractor"):
+        value = doc.get(key)
+        if value not in (None, [], ""):
+            out.print(f"[dim]{key}:[/dim] {', '.join(value) if isinstance(value, list) else value}")
+    out.print()
+    out.print(doc["text"], markup=False, highlight=False)
+    if doc["entities"]:
+        out.print()
+        table = Table("key", "type", "name", "country", "aliases", title="entities")
+        for e in doc["entities"]:
+            table.add_row(e["key"], e["type"], e["name"], e["country"] or "", ", ".join(e["aliases"]))
+        out.print(table)
+
+
+@app.command()
+def search(query: str, db: Optional[str] = DbOption, limit: int = typer.Option(20, "--limit")):
+    """Full-text search over the stored documents."""
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    table = Table("id", "published", "title", "snippet")
+    for r in store.search(query, limit=limit):
+        table.add_row(r["id"], str(r["published"] or ""), (r["title"] or "")[:50], r["snippet"])
+    out.print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,71 @@
+"""Extract: a pure function from one cleaned document to its facts.
+
+``Extractor.load(settings)`` builds the spaCy pipeline once; ``extract(doc)``
+and ``extract_many(docs)`` then return :class:`~liaison.model.DocumentFacts`
+whose every offset points into ``doc.text``. Extraction knows nothing of the
+store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from liaison.extract.countries import Countries
+from liaison.extract.entities import entities_from_ents
+from liaison.extract.nlp import ModelNotInstalled, load_spacy
+from liaison.model import Document, DocumentFacts
+
+EXTRACTOR_VERSION = "liaison-extract/0.1"
+SUPPORTED_LANGUAGES = {"en"}
+# Longer texts are cut into pieces of this many characters for spaCy.
+MAX_CHUNK = 100_000
+
+__all__ = ["Extractor", "ModelNotInstalled", "EXTRACTOR_VERSION"]
+
+
+class Extractor:
+    def __init__(self, nlp, countries: Countries | None = None):
+        self.nlp = nlp
+        self.countries = countries or Countries()
+        self.version = f"{EXTRACTOR_VERSION}+{nlp.meta.get('name', 'spacy')}-{nlp.meta.get('version', '')}"
+
+    @classmethod
+    def load(cls, spacy_model: str | None = None, data_dir=None) -> "Extractor":
+        return cls(load_spacy(spacy_model))
+
+    def skip_reason(self, doc: Document) -> str | None:
+        if doc.language and doc.language not in SUPPORTED_LANGUAGES:
+            return f"language {doc.language!r}: extraction handles English only"
+        return None
+
+    def facts(self, doc: Document, parsed) -> DocumentFacts:
+        """The facts of one document from its spaCy parse (a pure function of both)."""
+        entities = entities_from_ents(doc.text, parsed.ents, self.countries)
+        return DocumentFacts(extractor=self.version, entities=entities)
+
+    def extract(self, doc: Document) -> DocumentFacts:
+        return next(self.extract_many([doc]))[1]
+
+    def extract_many(self, docs: Iterable[Document], batch_size: int = 16) -> Iterator[tuple[Document, DocumentFacts]]:
+        """Facts for each document, in order, parsing in batches with ``nlp.pipe``."""
+        pending: list[Document] = []
+
+        def flush() -> Iterator[tuple[Document, DocumentFacts]]:
+            todo = [d for d in pending if not self.skip_reason(d) and d.text.strip()]
+            parsed = iter(self.nlp.pipe((d.text[:MAX_CHUNK * 10] for d in todo), batch_size=batch_size))
+            for d in pending:
+                reason = self.skip_reason(d)
+                if reason:
+                    yield d, DocumentFacts(extractor=self.version, skipped=reason)
+                elif not d.text.strip():
+                    yield d, DocumentFacts(extractor=self.version)
+                else:
+                    yield d, self.facts(d, next(parsed))
+            pending.clear()
+
+        for doc in docs:
+            pending.append(doc)
+            if len(pending) >= batch_size:
+                yield from flush()
+        if pending:
+            yield from flush()

@@ -1,0 +1,61 @@
+"""Ingest: read sources, clean them and find their metadata.
+
+``read_paths`` yields raw documents (or failures) from files, folders, globs and
+stdin; ``prepare`` turns one raw document into the cleaned
+:class:`~liaison.model.Document` that extraction reads and the store keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from liaison.ingest.clean import clean_lines, years_in
+from liaison.ingest.dates import parse_date
+from liaison.ingest.language import detect_language
+from liaison.ingest.readers import ReadFailure, expand_paths, read_path, read_paths
+from liaison.model import Document, RawDocument
+
+__all__ = ["ReadFailure", "expand_paths", "prepare", "read_path", "read_paths", "content_hash"]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def prepare(raw: RawDocument) -> Document:
+    """Clean a raw document and settle its title, authors, date and language.
+
+    Raises ``ValueError`` when nothing of the article is left after cleaning.
+    """
+    meta = raw.metadata
+    cleaned = clean_lines(raw.body, known_title=meta.get("title"))
+    if not cleaned.text.strip():
+        raise ValueError("no article text left after removing page furniture")
+    warnings = list(raw.warnings)
+    published = None
+    if meta.get("published"):
+        published = parse_date(meta["published"])
+        if published is None:
+            warnings.append(f"could not read the date {meta['published']!r}")
+    if published is None and cleaned.byline_date:
+        published = parse_date(cleaned.byline_date)
+    if published is None and cleaned.dateline:
+        line = cleaned.dateline
+        if line.get("year"):
+            published = parse_date(f"{line['date']} {line['year']}")
+        else:
+            years = years_in(cleaned.text)
+            if years:
+                published = parse_date(line["date"], year=max(years))
+    return Document(
+        source=raw.source,
+        text=cleaned.text,
+        content_hash=content_hash(cleaned.text),
+        title=meta.get("title") or cleaned.title,
+        outlet=meta.get("outlet"),
+        authors=meta.get("authors") or cleaned.authors,
+        published=published,
+        language=meta.get("language") or detect_language(cleaned.text),
+        url=meta.get("url"),
+        warnings=warnings,
+    )

@@ -1,0 +1,272 @@
+"""Readers: turn a path (file, folder, glob or ``-`` for stdin) into raw documents.
+
+Each reader yields :class:`~liaison.model.RawDocument` for what it could read and
+:class:`ReadFailure` for what it could not, so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from liaison.model import RawDocument
+
+TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUPPORTED = set(TEXT_SUFFIXES) | HTML_SUFFIXES | JSONL_SUFFIXES
+# Files a folder walk passes over: they describe a corpus, they are not part of it.
+FOLDER_SKIP = re.compile(r"^(readme|license|licence|notice|changelog)(\.\w+)?$", re.I)
+STDIN = "-"
+
+
+@dataclass
+class ReadFailure:
+    source: str
+    reason: str
+
+
+@dataclass
+class Expansion:
+    """The files a set of path arguments names, and the arguments that named none."""
+
+    files: list[str] = field(default_factory=list)
+    missing: list[ReadFailure] = field(default_factory=list)
+
+
+def expand_paths(paths: Iterable[str]) -> Expansion:
+    """Files named by each argument: a file, a folder (walked recursively), a glob or ``-``.
+
+    Only what the user named is read: a folder walk does not follow symbolic links
+    out of the folder, and hidden files and corpus READMEs are passed over.
+    """
+    out = Expansion()
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        if path not in seen:
+            seen.add(path)
+            out.files.append(path)
+
+    for arg in paths:
+        if arg == STDIN:
+            add(STDIN)
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            root = path.resolve()
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts) or not child.is_file():
+                    continue
+                if FOLDER_SKIP.match(child.name):
+                    continue
+                if child.is_symlink() and not child.resolve().is_relative_to(root):
+                    out.missing.append(ReadFailure(str(child), "symbolic link leads outside the folder; not read"))
+                    continue
+                add(str(child))
+        elif path.exists():
+            add(str(path))
+        elif glob.has_magic(arg):
+            matches = sorted(m for m in glob.glob(arg, recursive=True) if Path(m).is_file())
+            if not matches:
+                out.missing.append(ReadFailure(arg, "the pattern matches no file"))
+            for match in matches:
+                add(match)
+        else:
+            out.missing.append(ReadFailure(arg, "no such file or folder"))
+    return out
+
+
+def decode(data: bytes, source: str) -> tuple[str, list[str]]:
+    """Bytes to text: UTF-8 (with or without BOM), else the detected encoding, said as a warning."""
+    warnings: list[str] = []
+    try:
+        return data.decode("utf-8-sig"), warnings
+    except UnicodeDecodeError as exc:
+        problem = f"not valid UTF-8 (byte {exc.start})"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        text = data.decode("utf-8", errors="replace")
+        warnings.append(f"{problem}; no encoding detected, undecodable bytes replaced")
+    else:
+        text = str(best)
+        warnings.append(f"{problem}; decoded as {best.encoding} (detected)")
+    return text, warnings
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    # Control characters other than tab, newline, carriage return and form feed.
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return bool(head) and controls / len(head) > 0.05
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"file too large: {size:,} bytes, the limit is {max_bytes:,} (raise it with --max-bytes)")
+    with path.open("rb") as handle:
+        return handle.read(max_bytes + 1)
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict, str, int]:
+    """YAML front matter as a dict, the body after it, and where the body starts."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, 0
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise ValueError(f"malformed YAML front matter{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a mapping of keys to values")
+    return meta, text[match.end():], match.end()
+
+
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
+MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+
+
+def markdown_to_text(body: str) -> str:
+    """Markdown to plain prose: headings, emphasis, links and block quotes lose their marks."""
+    lines = []
+    for line in body.splitlines():
+        if MD_RULE.match(line):
+            lines.append("")
+            continue
+        heading = MD_HEADING.match(line)
+        if heading:
+            line = heading.group(1)
+        line = MD_QUOTE.sub("", line)
+        line = MD_LINK.sub(lambda m: m.group(1), line)
+        line = MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def normalise_metadata(meta: dict) -> dict:
+    """Front matter or JSON keys to the names the rest of ingest uses."""
+    out: dict = {}
+    for key in ("title", "outlet", "language"):
+        if meta.get(key):
+            out[key] = str(meta[key]).strip()
+    if not out.get("outlet") and meta.get("site_name"):
+        out["outlet"] = str(meta["site_name"]).strip()
+    published = meta.get("published") or meta.get("date")
+    if published:
+        out["published"] = published if not isinstance(published, str) else published.strip()
+    url = meta.get("url") or meta.get("source")
+    if url:
+        out["url"] = str(url).strip()
+    authors = meta.get("authors") or meta.get("author")
+    if isinstance(authors, str):
+        authors = [a.strip() for a in re.split(r",|;|\band\b", authors) if a.strip()]
+    if isinstance(authors, list):
+        out["authors"] = [str(a).strip() for a in authors if str(a).strip()]
+    if meta.get("id") is not None:
+        out["id"] = str(meta["id"])
+    return out
+
+
+def read_text_file(source: str, text: str, kind: str, warnings: list[str]) -> RawDocument:
+    meta, body, _ = split_front_matter(text)
+    if kind == "markdown":
+        body = markdown_to_text(body)
+    return RawDocument(source=source, body=body, format=kind, metadata=normalise_metadata(meta), warnings=warnings)
+
+
+def read_html(source: str, text: str, warnings: list[str]) -> RawDocument:
+    from liaison.ingest.html import html_to_raw
+
+    return html_to_raw(source, text, warnings)
+
+
+def read_jsonl(source: str, lines: Iterable[str], warnings: list[str]) -> Iterator[RawDocument | ReadFailure]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield ReadFailure(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(obj, dict):
+            yield ReadFailure(where, "JSON line is not an object")
+            continue
+        body = obj.get("text")
+        if not isinstance(body, str) or not body.strip():
+            yield ReadFailure(where, "JSON line has no 'text' string")
+            continue
+        meta = normalise_metadata(obj)
+        ident = meta.get("id")
+        line_source = meta.get("url") or (f"{source}#{ident}" if ident else where)
+        fmt = "html" if obj.get("format") == "html" else "text"
+        if fmt == "html":
+            raw = read_html(line_source, body, list(warnings))
+            raw.metadata = {**raw.metadata, **meta}
+            yield raw
+        else:
+            yield RawDocument(source=line_source, body=body, format="text", metadata=meta, warnings=list(warnings))
+
+
+def read_path(path: str, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
+    """Everything one file (or ``-``, JSON Lines on stdin) holds."""
+    if path == STDIN:
+        yield from read_jsonl("<stdin>", sys.stdin, [])
+        return
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED:
+        yield ReadFailure(path, f"unsupported file type {suffix or '(no extension)'!r}; "
+                                "Liaison reads .txt, .md, .html, .htm and .jsonl")
+        return
+    try:
+        data = read_bytes(file, max_bytes)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        yield ReadFailure(path, f"cannot read: {reason}" if isinstance(exc, OSError) else reason)
+        return
+    if not data.strip():
+        yield ReadFailure(path, "empty file")
+        return
+    if looks_binary(data):
+        yield ReadFailure(path, "binary file, not text")
+        return
+    text, warnings = decode(data, path)
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from read_jsonl(path, text.splitlines(), warnings)
+        elif suffix in HTML_SUFFIXES:
+            yield read_html(path, text, warnings)
+        else:
+            yield read_text_file(path, text, TEXT_SUFFIXES[suffix], warnings)
+    except ValueError as exc:
+        yield ReadFailure(path, str(exc))
+
+
+def read_paths(paths: Iterable[str], max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
+    expansion = expand_paths(paths)
+    yield from expansion.missing
+    for path in expansion.files:
+        yield from read_path(path, max_bytes)

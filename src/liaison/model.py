@@ -1,0 +1,150 @@
+"""The data classes that cross stage boundaries.
+
+ingest produces :class:`Document`; extract turns one Document into
+:class:`DocumentFacts`; store keeps both. Offsets are ``[start, end)`` character
+offsets into ``Document.text``, the cleaned text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+Span = tuple[int, int]
+
+ENTITY_TYPES = ("person", "party", "organization", "country", "place")
+EVENT_KINDS = (
+    "summit", "dialogue", "meeting", "visit", "forum", "briefing",
+    "congress", "training", "programme", "other",
+)
+EVENT_FORMATS = ("in-person", "virtual", "hybrid")
+ROLES = ("organizer", "host", "speaker", "attendee", "signatory", "delegation", "other")
+
+
+@dataclass
+class RawDocument:
+    """What a reader found in a source, before cleaning."""
+
+    source: str
+    body: str
+    format: str  # "text", "markdown", "html"
+    metadata: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """A cleaned article: the unit that extraction reads and the store keeps."""
+
+    source: str
+    text: str
+    content_hash: str
+    title: str | None = None
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: date | None = None
+    language: str | None = None
+    url: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class EntityFact:
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    titles: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class EventFact:
+    id: str
+    kind: str
+    name: str
+    start: str | None = None
+    end: str | None = None
+    place: str | None = None
+    country: str | None = None
+    format: str | None = None
+    organizer: str | None = None
+    edition: int | None = None
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class ParticipationFact:
+    event: str
+    entity: str
+    role: str
+    span: Span | None = None
+
+
+@dataclass
+class QuoteFact:
+    speaker: str | None
+    text: str
+    span: Span
+    event: str | None = None
+
+
+@dataclass
+class FigureFact:
+    value: float
+    unit: str
+    span: Span
+    qualifier: str | None = None
+    subject: str | None = None
+    event: str | None = None
+
+
+@dataclass
+class DocumentFacts:
+    """Everything extraction found in one document, each fact with its span."""
+
+    extractor: str
+    entities: list[EntityFact] = field(default_factory=list)
+    events: list[EventFact] = field(default_factory=list)
+    participations: list[ParticipationFact] = field(default_factory=list)
+    quotes: list[QuoteFact] = field(default_factory=list)
+    figures: list[FigureFact] = field(default_factory=list)
+    skipped: str | None = None  # why extraction did not run (e.g. "language: fr")
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        for ent in out["entities"]:
+            ent["mentions"] = [list(m) for m in ent["mentions"]]
+        for ev in out["events"]:
+            ev["mentions"] = [list(m) for m in ev["mentions"]]
+        for item in out["participations"]:
+            item["span"] = list(item["span"]) if item["span"] else None
+        for item in out["quotes"] + out["figures"]:
+            item["span"] = list(item["span"])
+        for fig in out["figures"]:
+            if float(fig["value"]).is_integer():
+                fig["value"] = int(fig["value"])
+        return out
+
+
+def document_line(doc: Document, facts: DocumentFacts) -> dict:
+    """One line of `liaison extract` output (../shared/eval/FORMAT.md)."""
+    body = facts.to_dict()
+    return {
+        "source": doc.source,
+        "title": doc.title,
+        "published": doc.published.isoformat() if doc.published else None,
+        "outlet": doc.outlet,
+        "authors": doc.authors,
+        "language": doc.language,
+        "text": doc.text,
+        "extractor": body.pop("extractor"),
+        "skipped": body.pop("skipped"),
+        **body,
+    }

@@ -1,0 +1,291 @@
+"""The Store: opens a database, keeps documents and their facts, answers queries.
+
+All SQL of the project lives in this package; callers get plain dicts and data
+classes. Each document is stored in one transaction with its facts, so a crash
+mid-batch leaves no half-stored document.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from liaison.model import Document, DocumentFacts
+from liaison.store import migrations
+from liaison.store.schema import (
+    doc_entities, doc_events, document_bands, document_signatures, documents, figures,
+    ingest_log, mentions, participations, quotes,
+)
+
+
+def database_url(db: str) -> str:
+    """A file path becomes an SQLite URL; a URL is kept as it is."""
+    if "://" in db:
+        if db.startswith("postgresql://") or db.startswith("postgres://"):
+            return "postgresql+psycopg://" + db.split("://", 1)[1]
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class SaveResult:
+    document_id: str
+    status: str  # stored, updated, unchanged, duplicate
+    message: str | None = None
+
+
+class Store:
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @classmethod
+    def open(cls, db: str, *, create: bool = True) -> "Store":
+        url = database_url(db)
+        if url.startswith("sqlite:///") and not create and not Path(url[len("sqlite:///"):]).exists():
+            raise FileNotFoundError(f"no database at {url[len('sqlite:///'):]}; run `liaison ingest PATH` first")
+        kwargs: dict = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 60}
+        else:
+            kwargs["pool_pre_ping"] = True
+        engine = sa.create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            @sa.event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn, _record):
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA busy_timeout=60000")
+                cur.close()
+        migrations.upgrade(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -------------------------------------------------------------------
+
+    def new_run(self) -> str:
+        return uuid.uuid4().hex[:12]
+
+    def log(self, run_id: str, source: str, status: str, message: str | None = None,
+            document_id: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(ingest_log.insert().values(
+                run_id=run_id, source=source, status=status, message=message,
+                document_id=document_id, created_at=_now()))
+
+    def lookup(self, source: str, content_hash: str) -> tuple[dict | None, dict | None]:
+        """The document stored for this source, and one stored with this content (if any)."""
+        with self.engine.connect() as conn:
+            by_source = conn.execute(sa.select(documents.c.id, documents.c.content_hash, documents.c.extractor)
+                                     .where(documents.c.source == source)).mappings().first()
+            by_hash = conn.execute(sa.select(documents.c.id, documents.c.source)
+                                   .where(documents.c.content_hash == content_hash).limit(1)).mappings().first()
+        return (dict(by_source) if by_source else None, dict(by_hash) if by_hash else None)
+
+    def near_duplicate(self, signature: list[int], band_keys: list[tuple[int, int]],
+                       threshold: float, exclude: str | None = None) -> tuple[str, float] | None:
+        """The most similar stored document at or above ``threshold``, if any."""
+        from liaison.ingest.minhash import similarity
+
+        cond = sa.or_(*[sa.and_(document_bands.c.band == b, document_bands.c.bucket == k) for b, k in band_keys])
+        with self.engine.connect() as conn:
+            ids = {r[0] for r in conn.execute(sa.select(document_bands.c.document_id).where(cond).distinct())}
+            ids.discard(exclude)
+            if not ids:
+                return None
+            rows = conn.execute(sa.select(document_signatures).where(document_signatures.c.document_id.in_(ids)))
+            best = max(((r.document_id, similarity(signature, r.signature)) for r in rows),
+                       key=lambda x: (x[1], x[0]), default=None)
+        if best and best[1] >= threshold:
+            return best
+        return None
+
+    def save(self, doc: Document, facts: DocumentFacts, *, signature: list[int] | None = None,
+             band_keys: list[tuple[int, int]] | None = None,
+             near_duplicate_of: tuple[str, float] | None = None) -> SaveResult:
+        """Insert or replace one document and all its facts, in one transaction."""
+        existing, _ = self.lookup(doc.source, doc.content_hash)
+        doc_id = existing["id"] if existing else self._new_id(doc)
+        row = dict(
+            id=doc_id, source=doc.source, url=doc.url, title=doc.title, outlet=doc.outlet,
+            authors=doc.authors, published=doc.published, language=doc.language, text=doc.text,
+            content_hash=doc.content_hash, word_count=doc.word_count,
+            status="skipped" if facts.skipped else "extracted", skip_reason=facts.skipped,
+            extractor=facts.extractor, warnings=doc.warnings, ingested_at=_now(),
+            near_duplicate_of=near_duplicate_of[0] if near_duplicate_of else None,
+            similarity=near_duplicate_of[1] if near_duplicate_of else None,
+        )
+        with self.engine.begin() as conn:
+            if existing:
+                self._delete_facts(conn, doc_id)
+                conn.execute(documents.update().where(documents.c.id == doc_id).values(**row))
+            else:
+                conn.execute(documents.insert().values(**row))
+            if signature is not None:
+                conn.execute(document_signatures.insert().values(document_id=doc_id, signature=signature))
+                conn.execute(document_bands.insert(), [
+                    {"document_id": doc_id, "band": b, "bucket": k} for b, k in band_keys or []])
+            self._insert_facts(conn, doc_id, facts)
+        return SaveResult(doc_id, "updated" if existing else "stored")
+
+    def _new_id(self, doc: Document) -> str:
+        base = "d" + doc.content_hash[:12]
+        with self.engine.connect() as conn:
+            n = 0
+            candidate = base
+            while conn.execute(sa.select(documents.c.id).where(documents.c.id == candidate)).first():
+                n += 1
+                candidate = f"{base}-{n}"
+        return candidate
+
+    def _delete_facts(self, conn: sa.Connection, doc_id: str) -> None:
+        for table in (mentions, participations, quotes, figures, doc_events, doc_entities,
+                      document_bands, document_signatures):
+            conn.execute(table.delete().where(table.c.document_id == doc_id))
+
+    def _insert_facts(self, conn: sa.Connection, doc_id: str, facts: DocumentFacts) -> None:
+        version = facts.extractor
+        text_of = self._text_of(conn, doc_id)
+        if facts.entities:
+            conn.execute(doc_entities.insert(), [dict(
+                document_id=doc_id, key=e.id, type=e.type, name=e.name, aliases=e.aliases,
+                country=e.country, titles=e.titles, extractor=version) for e in facts.entities])
+            rows = [dict(document_id=doc_id, entity_key=e.id, start=s, end=t, text=text_of[s:t], extractor=version)
+                    for e in facts.entities for s, t in e.mentions]
+            if rows:
+                conn.execute(mentions.insert(), rows)
+        if facts.events:
+            conn.execute(doc_events.insert(), [dict(
+                document_id=doc_id, key=v.id, kind=v.kind, name=v.name, aliases=v.aliases,
+                start=_date(v.start), end=_date(v.end), place=v.place, country=v.country, format=v.format,
+                organizer_key=v.organizer, edition=v.edition, spans=[list(m) for m in v.mentions],
+                extractor=version) for v in facts.events])
+        if facts.participations:
+            conn.execute(participations.insert(), [dict(
+                document_id=doc_id, event_key=p.event, entity_key=p.entity, role=p.role,
+                start=p.span[0] if p.span else None, end=p.span[1] if p.span else None, extractor=version)
+                for p in facts.participations])
+        if facts.quotes:
+            conn.execute(quotes.insert(), [dict(
+                document_id=doc_id, speaker_key=q.speaker, event_key=q.event, text=q.text,
+                start=q.span[0], end=q.span[1], extractor=version) for q in facts.quotes])
+        if facts.figures:
+            conn.execute(figures.insert(), [dict(
+                document_id=doc_id, value=f.value, qualifier=f.qualifier, unit=f.unit, subject=f.subject,
+                event_key=f.event, start=f.span[0], end=f.span[1], extractor=version) for f in facts.figures])
+
+    def _text_of(self, conn: sa.Connection, doc_id: str) -> str:
+        return conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar_one()
+
+    # -- reading -------------------------------------------------------------------
+
+    def stats(self) -> dict:
+        with self.engine.connect() as conn:
+            count = lambda t, *w: conn.execute(sa.select(sa.func.count()).select_from(t).where(*w)).scalar_one()
+            out = {
+                "documents": count(documents),
+                "near_duplicates": count(documents, documents.c.near_duplicate_of.is_not(None)),
+                "skipped": count(documents, documents.c.status == "skipped"),
+                "words": conn.execute(sa.select(sa.func.coalesce(sa.func.sum(documents.c.word_count), 0))).scalar_one(),
+                "mentions": count(mentions), "events": count(doc_events),
+                "participations": count(participations), "quotes": count(quotes), "figures": count(figures),
+            }
+            first, last = conn.execute(sa.select(sa.func.min(documents.c.published),
+                                                 sa.func.max(documents.c.published))).one()
+            out["published_from"], out["published_to"] = _iso(first), _iso(last)
+            out["entities_by_type"] = dict(conn.execute(
+                sa.select(doc_entities.c.type, sa.func.count()).group_by(doc_entities.c.type)
+                .order_by(doc_entities.c.type)).all())
+            out["outlets"] = [dict(outlet=o, documents=n) for o, n in conn.execute(
+                sa.select(documents.c.outlet, sa.func.count()).group_by(documents.c.outlet)
+                .order_by(sa.func.count().desc(), documents.c.outlet))]
+            out["languages"] = dict(conn.execute(
+                sa.select(documents.c.language, sa.func.count()).group_by(documents.c.language)).all())
+            out["failures"] = count(ingest_log, ingest_log.c.status == "failed")
+        return out
+
+    def documents(self, *, outlet: str | None = None, since: date | None = None, until: date | None = None,
+                  limit: int = 100, offset: int = 0) -> list[dict]:
+        q = sa.select(documents.c.id, documents.c.published, documents.c.outlet, documents.c.title,
+                      documents.c.word_count, documents.c.status, documents.c.near_duplicate_of, documents.c.source)
+        if outlet:
+            q = q.where(sa.func.lower(documents.c.outlet) == outlet.lower())
+        if since:
+            q = q.where(documents.c.published >= since)
+        if until:
+            q = q.where(documents.c.published <= until)
+        q = q.order_by(documents.c.published.desc().nulls_last(), documents.c.id).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def document(self, doc_id: str) -> dict | None:
+        """One document with its extracted entities (by id, id prefix or source)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(documents).where(
+                sa.or_(documents.c.id == doc_id, documents.c.source == doc_id))).mappings().first()
+            if row is None and re.fullmatch(r"d?[0-9a-f]{4,}", doc_id):
+                prefix = doc_id if doc_id.startswith("d") else "d" + doc_id
+                rows = conn.execute(sa.select(documents).where(documents.c.id.like(prefix + "%")).limit(2)).mappings().all()
+                row = rows[0] if len(rows) == 1 else None
+            if row is None:
+                return None
+            out = {k: v for k, v in dict(row).items() if k != "search"}
+            out["entities"] = [dict(r) for r in conn.execute(
+                sa.select(doc_entities.c.key, doc_entities.c.type, doc_entities.c.name, doc_entities.c.country,
+                          doc_entities.c.aliases).where(doc_entities.c.document_id == out["id"])
+                .order_by(doc_entities.c.id)).mappings()]
+        return out
+
+    def failures(self, run_id: str | None = None) -> list[dict]:
+        q = sa.select(ingest_log).where(ingest_log.c.status == "failed")
+        if run_id:
+            q = q.where(ingest_log.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q.order_by(ingest_log.c.id)).mappings()]
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Full-text search over titles and texts; best matches first."""
+        terms = re.findall(r"\w+", query)
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+                rows = conn.execute(sa.text(
+                    "SELECT d.id, d.title, d.published, snippet(documents_fts, 1, '[', ']', '…', 12) AS snippet "
+                    "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+                    "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": match, "n": limit}).mappings()
+            else:
+                rows = conn.execute(sa.text(
+                    "SELECT id, title, published, ts_headline('english', text, plainto_tsquery('english', :q), "
+                    "'StartSel=[, StopSel=], MaxWords=20, MinWords=8') AS snippet FROM documents "
+                    "WHERE search @@ plainto_tsquery('english', :q) "
+                    "ORDER BY ts_rank(search, plainto_tsquery('english', :q)) DESC, id LIMIT :n"),
+                    {"q": " ".join(terms), "n": limit}).mappings()
+            return [dict(r) for r in rows]
+
+
+def _date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

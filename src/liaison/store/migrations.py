@@ -1,0 +1,73 @@
+"""Schema migrations: numbered steps, each applied once and recorded.
+
+A new database runs them all; an older one runs the steps it lacks. Add a step by
+appending to ``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from liaison.store import schema
+
+schema_migrations = sa.Table(
+    "schema_migrations", sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+SQLITE_FTS = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
+           title, text, content='documents', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS documents_fts_insert AFTER INSERT ON documents BEGIN
+           INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN
+           INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS documents_fts_update AFTER UPDATE ON documents BEGIN
+           INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+           INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END""",
+]
+POSTGRES_FTS = [
+    """ALTER TABLE documents ADD COLUMN IF NOT EXISTS search tsvector
+           GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, '') || ' ' || text)) STORED""",
+    "CREATE INDEX IF NOT EXISTS ix_documents_search ON documents USING gin (search)",
+]
+
+
+def _initial(conn: sa.Connection) -> None:
+    schema.metadata.create_all(conn)
+    statements = SQLITE_FTS if conn.dialect.name == "sqlite" else POSTGRES_FTS
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
+    (1, "the record's tables and full-text search", _initial),
+]
+
+
+def current_version(conn: sa.Connection) -> int:
+    schema_migrations.create(conn, checkfirst=True)
+    return conn.execute(sa.select(sa.func.coalesce(sa.func.max(schema_migrations.c.version), 0))).scalar_one()
+
+
+def upgrade(engine: sa.Engine) -> list[int]:
+    """Apply the migrations a database lacks; returns the versions applied."""
+    applied = []
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # One process migrates at a time; the others wait, then find nothing to do.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7411)")
+        version = current_version(conn)
+        for number, name, step in MIGRATIONS:
+            if number <= version:
+                continue
+            step(conn)
+            conn.execute(schema_migrations.insert().values(
+                version=number, name=name, applied_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+            applied.append(number)
+    return applied

@@ -1,0 +1,196 @@
+"""The record's tables (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
+
+Per-document facts (``doc_*``, ``mentions``, ``participations``, ``quotes``,
+``figures``) are what extraction found, each row with its evidence: the document,
+the character span and the extractor version. ``entities``, ``events`` and
+``series`` are the resolved record; ``judgements`` are people's decisions, kept
+apart so that re-extraction never loses them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False, unique=True),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("authors", sa.JSON, nullable=False, default=list),
+    sa.Column("published", sa.Date, index=True),
+    sa.Column("language", sa.String(16)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("word_count", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),  # extracted | skipped
+    sa.Column("skip_reason", sa.Text),
+    sa.Column("extractor", sa.String(64)),
+    sa.Column("near_duplicate_of", sa.String(32), sa.ForeignKey("documents.id", ondelete="SET NULL"), index=True),
+    sa.Column("similarity", sa.Float),
+    sa.Column("warnings", sa.JSON, nullable=False, default=list),
+    sa.Column("ingested_at", sa.DateTime, nullable=False),
+)
+
+# MinHash bands for near-duplicate detection: two documents sharing a band bucket
+# are candidates, then compared on their full signatures.
+document_bands = sa.Table(
+    "document_bands", metadata,
+    sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("band", sa.Integer, nullable=False),
+    sa.Column("bucket", sa.BigInteger, nullable=False),
+    sa.Index("ix_document_bands_bucket", "band", "bucket"),
+    sa.Index("ix_document_bands_document", "document_id"),
+)
+document_signatures = sa.Table(
+    "document_signatures", metadata,
+    sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("signature", sa.JSON, nullable=False),
+)
+
+
+def _evidence(table_name: str) -> list[sa.Column]:
+    return [
+        sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("start", sa.Integer),
+        sa.Column("end", sa.Integer),
+        sa.Column("extractor", sa.String(64), nullable=False),
+    ]
+
+
+doc_entities = sa.Table(
+    "doc_entities", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("key", sa.String(32), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False, default=list),
+    sa.Column("country", sa.String(3), index=True),
+    sa.Column("titles", sa.JSON, nullable=False, default=list),
+    sa.Column("entity_id", sa.String(64), index=True),  # the resolved entity
+    sa.Column("extractor", sa.String(64), nullable=False),
+    sa.UniqueConstraint("document_id", "key"),
+)
+
+mentions = sa.Table(
+    "mentions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity_key", sa.String(32), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    *_evidence("mentions"),
+)
+
+doc_events = sa.Table(
+    "doc_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("key", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False, default=list),
+    sa.Column("start", sa.Date),
+    sa.Column("end", sa.Date),
+    sa.Column("place", sa.Text),
+    sa.Column("country", sa.String(3)),
+    sa.Column("format", sa.String(16)),
+    sa.Column("organizer_key", sa.String(32)),
+    sa.Column("edition", sa.Integer),
+    sa.Column("spans", sa.JSON, nullable=False, default=list),
+    sa.Column("event_id", sa.String(64), index=True),  # the resolved event
+    sa.Column("extractor", sa.String(64), nullable=False),
+    sa.UniqueConstraint("document_id", "key"),
+)
+
+participations = sa.Table(
+    "participations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_key", sa.String(32), nullable=False),
+    sa.Column("entity_key", sa.String(32), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    *_evidence("participations"),
+)
+
+quotes = sa.Table(
+    "quotes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("speaker_key", sa.String(32)),
+    sa.Column("event_key", sa.String(32)),
+    sa.Column("text", sa.Text, nullable=False),
+    *_evidence("quotes"),
+)
+
+figures = sa.Table(
+    "figures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("qualifier", sa.Text),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text),
+    sa.Column("event_key", sa.String(32)),
+    *_evidence("figures"),
+)
+
+# The resolved record.
+entities = sa.Table(
+    "entities", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False, default=list),
+    sa.Column("country", sa.String(3), index=True),
+    sa.Column("titles", sa.JSON, nullable=False, default=list),
+    sa.Column("external_ids", sa.JSON, nullable=False, default=dict),
+)
+
+series = sa.Table(
+    "series", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("organizer_id", sa.String(64)),
+)
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False, default=list),
+    sa.Column("start", sa.Date, index=True),
+    sa.Column("end", sa.Date),
+    sa.Column("place", sa.Text),
+    sa.Column("country", sa.String(3), index=True),
+    sa.Column("format", sa.String(16)),
+    sa.Column("organizer_id", sa.String(64)),
+    sa.Column("series_id", sa.String(64), index=True),
+    sa.Column("edition", sa.Integer),
+)
+
+judgements = sa.Table(
+    "judgements", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("action", sa.String(16), nullable=False),  # merge, split, correct, reject, confirm, undo
+    sa.Column("target", sa.String(64), nullable=False, index=True),
+    sa.Column("other", sa.String(64)),
+    sa.Column("payload", sa.JSON, nullable=False, default=dict),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+ingest_log = sa.Table(
+    "ingest_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(32), nullable=False, index=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # stored, updated, unchanged, duplicate, failed, warning
+    sa.Column("message", sa.Text),
+    sa.Column("document_id", sa.String(32)),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+FACT_TABLES = (mentions, participations, quotes, figures, doc_events, doc_entities)
