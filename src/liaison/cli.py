@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from datetime import date
@@ -13,13 +14,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from liaison.config import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Liaison: an evidence-backed record of inter-party diplomacy.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = typer.Option(None, "--db", help="SQLite file or database URL [env: LIAISON_DB; default: liaison.db]")
 DataOption = typer.Option(None, "--data", help="folder of reference data, e.g. ../shared/data [env: LIAISON_DATA]")
@@ -29,7 +31,7 @@ def settings(db=None, data=None, model=None, max_bytes=None) -> Settings:
     try:
         return Settings.resolve(db=db, data_dir=data, spacy_model=model, max_bytes=max_bytes)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(Text("error: ", style="red") + Text(str(exc)))
         raise typer.Exit(2) from None
 
 
@@ -39,10 +41,10 @@ def open_store(cfg: Settings, create: bool = True):
     try:
         return Store.open(cfg.db, create=create)
     except FileNotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(Text("error: ", style="red") + Text(str(exc)))
         raise typer.Exit(2) from None
     except Exception as exc:
-        err.print(f"[red]error:[/red] cannot open the database {cfg.db!r}: {exc}")
+        err.print(Text("error: ", style="red") + Text(f"cannot open the database {cfg.db!r}: {exc}"))
         raise typer.Exit(2) from None
 
 
@@ -52,7 +54,7 @@ def load_extractor(cfg: Settings):
     try:
         return Extractor.load(cfg.spacy_model, cfg.data_dir)
     except ModelNotInstalled as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(Text("error: ", style="red") + Text(str(exc)))
         raise typer.Exit(2) from None
 
 
@@ -90,19 +92,19 @@ def ingest(
             done = bar.tasks[task].completed + 1
             bar.update(task, advance=1, failed=failed, rate=done / max(time.perf_counter() - started, 1e-9))
             if outcome.status == "failed":
-                bar.console.print(f"[red]failed[/red] {outcome.source}: {outcome.message}")
+                bar.console.print(Text("failed ", style="red") + Text(f"{outcome.source}: {outcome.message}"))
             elif outcome.warnings:
-                bar.console.print(f"[yellow]warning[/yellow] {outcome.source}: {'; '.join(outcome.warnings)}")
+                bar.console.print(Text("warning ", style="yellow") + Text(f"{outcome.source}: {'; '.join(outcome.warnings)}"))
             elif not quiet and not err.is_terminal:
                 pass
 
         report = run_ingest(paths, store, extractor, max_bytes=cfg.max_bytes, force=force, on_outcome=on_outcome)
     if not err.is_terminal:
         for outcome in report.failures:
-            err.print(f"failed {outcome.source}: {outcome.message}")
+            err.print(Text(f"failed {outcome.source}: {outcome.message}"))
         for outcome in report.warnings:
             if outcome.status != "failed":
-                err.print(f"warning {outcome.source}: {'; '.join(outcome.warnings)}")
+                err.print(Text(f"warning {outcome.source}: {'; '.join(outcome.warnings)}"))
     c = report.counts
     rate = report.documents / report.seconds if report.seconds else 0.0
     out.print(f"{report.documents} documents in {report.seconds:.1f}s ({rate:.1f} docs/s, "
@@ -137,10 +139,10 @@ def extract(
         for item in prepared(read_paths(paths, cfg.max_bytes)):
             if isinstance(item, Outcome):
                 failures.append(item)
-                err.print(f"[red]failed[/red] {item.source}: {item.message}")
+                err.print(Text("failed ", style="red") + Text(f"{item.source}: {item.message}"))
                 continue
             for warning in item.warnings:
-                err.print(f"[yellow]warning[/yellow] {item.source}: {warning}")
+                err.print(Text("warning ", style="yellow") + Text(f"{item.source}: {warning}"))
             yield item
 
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -193,7 +195,7 @@ def _date_option(value: Optional[str], name: str) -> Optional[date]:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]error:[/red] {name} takes a date as YYYY-MM-DD, not {value!r}")
+        err.print(Text("error: ", style="red") + Text(f"{name} takes a date as YYYY-MM-DD, not {value!r}"))
         raise typer.Exit(2) from None
 
 
@@ -213,7 +215,7 @@ def documents(
     table = Table("id", "published", "outlet", "title", "words", "note")
     for r in rows:
         note = f"near-dup of {r['near_duplicate_of']}" if r["near_duplicate_of"] else ("" if r["status"] == "extracted" else r["status"])
-        table.add_row(r["id"], str(r["published"] or ""), r["outlet"] or "", (r["title"] or "")[:70],
+        table.add_row(r["id"], str(r["published"] or ""), Text(r["outlet"] or ""), Text((r["title"] or "")[:70]),
                       str(r["word_count"]), note)
     out.print(table)
 
@@ -226,22 +228,30 @@ def show(doc_id: str = typer.Argument(..., help="document id (or its first chara
     store = open_store(cfg, create=False)
     doc = store.document(doc_id)
     if doc is None:
-        err.print(f"[red]error:[/red] no document {doc_id!r}; `liaison documents` lists them")
+        err.print(Text("error: ", style="red") + Text(f"no document {doc_id!r}; `liaison documents` lists them"))
         raise typer.Exit(1)
-    out.print(f"[bold]{doc['title'] or '(no title)'}[/bold]")
+    out.print(Text(doc["title"] or "(no title)", style="bold"))
     for key in ("id", "source", "outlet", "authors", "published", "language", "word_count", "status",
                 "near_duplicate_of", "extractor"):
         value = doc.get(key)
         if value not in (None, [], ""):
-            out.print(f"[dim]{key}:[/dim] {', '.join(value) if isinstance(value, list) else value}")
+            out.print(Text(f"{key}: ", style="dim") + Text(", ".join(value) if isinstance(value, list) else str(value)))
     out.print()
     out.print(doc["text"], markup=False, highlight=False)
     if doc["entities"]:
         out.print()
         table = Table("key", "type", "name", "country", "aliases", title="entities")
         for e in doc["entities"]:
-            table.add_row(e["key"], e["type"], e["name"], e["country"] or "", ", ".join(e["aliases"]))
+            table.add_row(e["key"], e["type"], Text(e["name"]), e["country"] or "", Text(", ".join(e["aliases"])))
         out.print(table)
+
+
+def snippet_text(snippet: str) -> Text:
+    """A search snippet with its matched words ([like this]) in bold, nothing read as markup."""
+    text = Text()
+    for n, piece in enumerate(re.split(r"\[|\]", snippet or "")):
+        text.append(piece, style="bold yellow" if n % 2 else None)
+    return text
 
 
 @app.command()
@@ -251,7 +261,7 @@ def search(query: str, db: Optional[str] = DbOption, limit: int = typer.Option(2
     store = open_store(cfg, create=False)
     table = Table("id", "published", "title", "snippet")
     for r in store.search(query, limit=limit):
-        table.add_row(r["id"], str(r["published"] or ""), (r["title"] or "")[:50], r["snippet"])
+        table.add_row(r["id"], str(r["published"] or ""), Text((r["title"] or "")[:50]), snippet_text(r["snippet"]))
     out.print(table)
 
 

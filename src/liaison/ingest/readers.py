@@ -25,6 +25,7 @@ SUPPORTED = set(TEXT_SUFFIXES) | HTML_SUFFIXES | JSONL_SUFFIXES
 # Files a folder walk passes over: they describe a corpus, they are not part of it.
 FOLDER_SKIP = re.compile(r"^(readme|license|licence|notice|changelog)(\.\w+)?$", re.I)
 STDIN = "-"
+WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
 @dataclass
@@ -94,7 +95,14 @@ def decode(data: bytes, source: str) -> tuple[str, list[str]]:
         problem = f"not valid UTF-8 (byte {exc.start})"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
+    # Short texts leave several single-byte encodings equally plausible; Western
+    # news is most often Windows-1252, so it wins a tie.
+    for candidate in results:
+        if candidate.encoding in WESTERN and best is not None and candidate.chaos <= best.chaos + 0.05:
+            best = candidate
+            break
     if best is None or best.encoding is None:
         text = data.decode("utf-8", errors="replace")
         warnings.append(f"{problem}; no encoding detected, undecodable bytes replaced")

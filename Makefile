@@ -1,0 +1,36 @@
+# Liaison: `make demo` ingests the sample corpus; `make test` runs the tests.
+# Both set up the environment in .venv first when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= liaison.db
+SHARED ?= ../shared
+export LIAISON_DATA ?= $(if $(wildcard $(SHARED)/data),$(SHARED)/data,)
+
+.PHONY: setup demo test eval bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e .
+	touch $@
+
+demo: setup
+	$(BIN)/liaison ingest data/sample --db $(DB)
+	$(BIN)/liaison documents --db $(DB) --limit 10
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+eval: setup
+	$(BIN)/liaison extract $(SHARED)/seeds -o .eval-seeds.jsonl
+	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/seeds.gold.json .eval-seeds.jsonl
+
+bench: setup
+	$(BIN)/python benchmarks/ingest_throughput.py
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache .eval-seeds.jsonl

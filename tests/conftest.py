@@ -1,0 +1,71 @@
+"""Shared fixtures: the extractor (loaded once), stores on both backends, the shared folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    from liaison.extract import Extractor
+
+    return Extractor.load()
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"the seed articles are not here ({seeds} is absent)")
+    return seeds
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip(f"the reference data is not here ({data} is absent)")
+    return data
+
+
+def _reset_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database on each backend (PostgreSQL when LIAISON_TEST_POSTGRES_URL is set)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "record.db")
+    url = os.environ.get("LIAISON_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set LIAISON_TEST_POSTGRES_URL (.ci/run starts a PostgreSQL server)")
+        pytest.skip("no PostgreSQL server: set LIAISON_TEST_POSTGRES_URL to run the PostgreSQL storage tests")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def store(db_url):
+    from liaison.store import Store
+
+    s = Store.open(db_url)
+    yield s
+    s.close()

@@ -1,0 +1,111 @@
+"""The store: the same behaviour on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from liaison.ingest import content_hash
+from liaison.model import Document, DocumentFacts, EntityFact, EventFact, FigureFact, ParticipationFact, QuoteFact
+from liaison.store import Store
+from liaison.store import migrations
+from liaison.store.schema import doc_entities, documents, figures, mentions
+
+
+def make_doc(source="a.txt", text="The Communist Party of Vietnam met the Lao party in Vientiane.", **kw):
+    return Document(source=source, text=text, content_hash=content_hash(text), title="Parties meet",
+                    published=date(2019, 3, 3), language="en", **kw)
+
+
+def make_facts():
+    return DocumentFacts(
+        extractor="test/1",
+        entities=[EntityFact("e1", "party", "Communist Party of Vietnam", mentions=[(4, 30)], country="VNM"),
+                  EntityFact("e2", "place", "Vientiane", mentions=[(51, 60)])],
+        events=[EventFact("v1", "meeting", "party talks", start="2019-03-02", mentions=[(31, 34)])],
+        participations=[ParticipationFact("v1", "e1", "attendee", (0, 61))],
+        quotes=[QuoteFact("e1", "We met", (0, 6), "v1")],
+        figures=[FigureFact(2.0, "parties", (0, 10), "more than")],
+    )
+
+
+def test_save_then_read_back_everything(store):
+    result = store.save(make_doc(), make_facts())
+    assert result.status == "stored"
+    doc = store.document(result.document_id)
+    assert doc["title"] == "Parties meet" and doc["published"] == date(2019, 3, 3)
+    assert [e["name"] for e in doc["entities"]] == ["Communist Party of Vietnam", "Vientiane"]
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(mentions.c.text, mentions.c.start, mentions.c.end)).all()
+    assert ("Communist Party of Vietnam", 4, 30) in rows
+    stats = store.stats()
+    assert (stats["documents"], stats["events"], stats["quotes"], stats["figures"]) == (1, 1, 1, 1)
+    assert stats["entities_by_type"] == {"party": 1, "place": 1}
+
+
+def test_resaving_a_source_replaces_its_facts_and_keeps_its_id(store):
+    first = store.save(make_doc(), make_facts())
+    changed = make_doc(text="The Communist Party of Vietnam met the Lao party in Vientiane again.")
+    second = store.save(changed, make_facts())
+    assert second.status == "updated" and second.document_id == first.document_id
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(doc_entities)).scalar_one() == 2
+
+
+def test_lookup_finds_by_source_and_by_content(store):
+    doc = make_doc()
+    store.save(doc, make_facts())
+    by_source, by_hash = store.lookup("other.txt", doc.content_hash)
+    assert by_source is None and by_hash["source"] == "a.txt"
+
+
+def test_a_failure_mid_document_stores_nothing_of_it(store, monkeypatch):
+    store.save(make_doc(source="kept.txt", text="A first document that is kept."), make_facts())
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store, "_insert_facts", boom)
+    with pytest.raises(RuntimeError):
+        store.save(make_doc(source="lost.txt"), make_facts())
+    with store.engine.connect() as conn:
+        sources = [r[0] for r in conn.execute(sa.select(documents.c.source))]
+        assert sources == ["kept.txt"]
+        assert conn.execute(sa.select(sa.func.count()).select_from(figures)).scalar_one() == 1
+
+
+def test_full_text_search_finds_words_and_ranks(store):
+    store.save(make_doc(source="a.txt", text="Delegates of the Socialist International met in Cartagena."),
+               DocumentFacts(extractor="t"))
+    store.save(make_doc(source="b.txt", text="The Communist Party of Vietnam hosted talks in Hanoi."),
+               DocumentFacts(extractor="t"))
+    hits = store.search("Cartagena")
+    assert len(hits) == 1 and "Cartagena" in hits[0]["snippet"]
+    assert store.search("hosting talks")[0]["title"] == "Parties meet"  # stemmed
+    assert store.search("nothing-like-this") == []
+    assert store.search("') OR 1=1 --") == []  # user text never becomes SQL
+
+
+def test_documents_filter_by_outlet_and_date(store):
+    store.save(make_doc(source="a.txt", text="one", outlet="Wire A"), DocumentFacts(extractor="t"))
+    store.save(make_doc(source="b.txt", text="two", outlet="Wire B"), DocumentFacts(extractor="t"))
+    assert [d["source"] for d in store.documents(outlet="wire b")] == ["b.txt"]
+    assert store.documents(since=date(2020, 1, 1)) == []
+    assert len(store.documents(until=date(2019, 3, 3))) == 2
+
+
+def test_migrations_are_recorded_and_run_once(db_url):
+    s = Store.open(db_url)
+    assert migrations.upgrade(s.engine) == []
+    with s.engine.connect() as conn:
+        versions = [r[0] for r in conn.execute(sa.select(migrations.schema_migrations.c.version))]
+    assert versions == [n for n, _, _ in migrations.MIGRATIONS]
+    s.close()
+
+
+def test_open_missing_sqlite_file_without_create_says_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match="liaison ingest"):
+        Store.open(str(tmp_path / "none.db"), create=False)
