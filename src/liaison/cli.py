@@ -213,6 +213,9 @@ def documents(
     rows = store.documents(outlet=outlet, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
                            limit=limit)
     table = Table("id", "published", "outlet", "title", "words", "note")
+    table.columns[2].no_wrap = table.columns[3].no_wrap = True
+    table.columns[2].overflow = table.columns[3].overflow = "ellipsis"
+    table.columns[2].max_width = 18
     for r in rows:
         note = f"near-dup of {r['near_duplicate_of']}" if r["near_duplicate_of"] else ("" if r["status"] == "extracted" else r["status"])
         table.add_row(r["id"], str(r["published"] or ""), Text(r["outlet"] or ""), Text((r["title"] or "")[:70]),

@@ -1,0 +1,84 @@
+"""Ingest throughput against bare spaCy, measured in one run.
+
+For each corpus (the bundled sample, and the seeds when ../shared/seeds exists):
+- bare: ``nlp.pipe`` of the same spaCy pipeline over the cleaned texts;
+- ingest: ``liaison ingest``'s whole flow (read, clean, extract, store) into a
+  fresh SQLite file.
+Each corpus is repeated ``--repeat`` times (each copy made unique, so nothing is
+skipped as unchanged) to get past start-up noise. Prints documents/s, words/s
+and the ratio ingest/bare; asserts nothing.
+
+    .venv/bin/python benchmarks/ingest_throughput.py [--repeat 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+from liaison.extract import Extractor
+from liaison.ingest import prepare, read_paths
+from liaison.pipeline import ingest
+from liaison.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copies(paths: list[str], repeat: int, folder: Path) -> tuple[list[str], list[str]]:
+    """Write each article ``repeat`` times as JSON Lines; return the file and the cleaned texts."""
+    texts = []
+    lines = []
+    for raw in read_paths(paths, 5_000_000):
+        doc = prepare(raw)
+        for n in range(repeat):
+            text = doc.text + f"\n\nCopy {n}."
+            texts.append(text)
+            lines.append(json.dumps({"id": f"{len(lines)}", "title": doc.title, "text": text}))
+    out = folder / "corpus.jsonl"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [str(out)], texts
+
+
+def measure(name: str, paths: list[str], repeat: int, extractor: Extractor) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        files, texts = copies(paths, repeat, Path(tmp))
+        words = sum(len(t.split()) for t in texts)
+        started = time.perf_counter()
+        for _ in extractor.nlp.pipe(texts, batch_size=16):
+            pass
+        bare = time.perf_counter() - started
+        store = Store.open(str(Path(tmp) / "bench.db"))
+        report = ingest(files, store, extractor, max_bytes=50_000_000)
+        store.close()
+    docs = len(texts)
+    return {"corpus": name, "documents": docs, "words": words,
+            "bare_docs_s": docs / bare, "bare_words_s": words / bare,
+            "ingest_docs_s": docs / report.seconds, "ingest_words_s": words / report.seconds,
+            "ratio": bare / report.seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    extractor = Extractor.load()
+    corpora = [("sample", [str(ROOT / "data" / "sample")])]
+    seeds = ROOT.parent / "shared" / "seeds"
+    if seeds.is_dir():
+        corpora.append(("seeds", [str(seeds)]))
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+          f"spaCy pipeline {extractor.nlp.meta['name']} {extractor.nlp.meta['version']}, repeat {args.repeat}")
+    print(f"{'corpus':8} {'docs':>6} {'words':>8} {'bare docs/s':>12} {'bare words/s':>13} "
+          f"{'ingest docs/s':>14} {'ingest words/s':>15} {'ingest/bare':>12}")
+    for name, paths in corpora:
+        r = measure(name, paths, args.repeat, extractor)
+        print(f"{r['corpus']:8} {r['documents']:6d} {r['words']:8d} {r['bare_docs_s']:12.1f} {r['bare_words_s']:13.0f} "
+              f"{r['ingest_docs_s']:14.1f} {r['ingest_words_s']:15.0f} {r['ratio']:11.2f}x")
+
+
+if __name__ == "__main__":
+    main()
