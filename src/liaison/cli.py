@@ -212,10 +212,13 @@ def documents(
     store = open_store(cfg, create=False)
     rows = store.documents(outlet=outlet, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
                            limit=limit)
-    table = Table("id", "published", "outlet", "title", "words", "note")
-    table.columns[2].no_wrap = table.columns[3].no_wrap = True
-    table.columns[2].overflow = table.columns[3].overflow = "ellipsis"
-    table.columns[2].max_width = 18
+    table = Table()
+    table.add_column("id", no_wrap=True, min_width=13)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("outlet", no_wrap=True, overflow="ellipsis", min_width=12, max_width=16)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=48)
+    table.add_column("words", justify="right", no_wrap=True, min_width=5)
+    table.add_column("note", overflow="ellipsis")
     for r in rows:
         note = f"near-dup of {r['near_duplicate_of']}" if r["near_duplicate_of"] else ("" if r["status"] == "extracted" else r["status"])
         table.add_row(r["id"], str(r["published"] or ""), Text(r["outlet"] or ""), Text((r["title"] or "")[:70]),
