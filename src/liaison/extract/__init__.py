@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from liaison.extract.countries import Countries
-from liaison.extract.entities import entities_from_ents
+from liaison.extract.entities import EntityFinder
+from liaison.extract.gazetteer import Gazetteer
 from liaison.extract.nlp import ModelNotInstalled, load_spacy
 from liaison.model import Document, DocumentFacts
 
@@ -24,14 +25,16 @@ __all__ = ["Extractor", "ModelNotInstalled", "EXTRACTOR_VERSION"]
 
 
 class Extractor:
-    def __init__(self, nlp, countries: Countries | None = None):
+    def __init__(self, nlp, gazetteer: Gazetteer | None = None, countries: Countries | None = None):
         self.nlp = nlp
         self.countries = countries or Countries()
+        self.gazetteer = gazetteer or Gazetteer.load()
+        self.entities = EntityFinder(self.gazetteer, self.countries)
         self.version = f"{EXTRACTOR_VERSION}+{nlp.meta.get('name', 'spacy')}-{nlp.meta.get('version', '')}"
 
     @classmethod
     def load(cls, spacy_model: str | None = None, data_dir=None) -> "Extractor":
-        return cls(load_spacy(spacy_model))
+        return cls(load_spacy(spacy_model), Gazetteer.load(data_dir))
 
     def skip_reason(self, doc: Document) -> str | None:
         if doc.language and doc.language not in SUPPORTED_LANGUAGES:
@@ -40,7 +43,7 @@ class Extractor:
 
     def facts(self, doc: Document, parsed) -> DocumentFacts:
         """The facts of one document from its spaCy parse (a pure function of both)."""
-        entities = entities_from_ents(doc.text, parsed.ents, self.countries)
+        entities = self.entities.find(parsed, self.nlp)
         return DocumentFacts(extractor=self.version, entities=entities)
 
     def extract(self, doc: Document) -> DocumentFacts:

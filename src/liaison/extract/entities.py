@@ -1,133 +1,409 @@
-"""Entities from spaCy's named entities: typed, normalised and grouped within a document.
+"""Entities of one document: people with their offices, parties, organizations, countries, places.
 
-A pure function of one parsed document: spans in, :class:`EntityFact` out.
+Candidate mentions come from three sources, strongest first: the gazetteers
+(through a spaCy PhraseMatcher), rules for people named after or before a title,
+and spaCy's named entities. Overlaps keep the stronger, then the longer; mentions
+of one thing are grouped into one :class:`EntityFact` ("Xi", "Mr Xi" and "Xi
+Jinping" are one person).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from liaison.extract.countries import Countries
+from liaison.extract.gazetteer import Entry, Gazetteer
+from liaison.extract.lexicon import HONORIFICS, NOT_NAME_WORDS, TITLE_RE, TITLES
 from liaison.model import EntityFact
 
-HONORIFICS = re.compile(r"^(mr|mrs|ms|miss|dr|prof|sir|madam|comrade)\.?\s+", re.I)
-POSSESSIVE = re.compile(r"[’']s?$")
-PARTY_WORDS = re.compile(
-    r"\b(party|parties|league for democracy|front|congress party|alliance|union of|movement|"
-    r"kuomintang|frelimo|mpla|zanu|anc|swapo|cpc|ccp|cpv|lprp|cpn|sld|spd|cdu|ump|bjp|pti)\b", re.I)
+PARTY_NAME = re.compile(r"\b(Party|League for Democracy|National Front|Popular Front|Patriotic Front|"
+                        r"Liberation Front|Kuomintang)\b")
+NOT_PARTY = re.compile(r"\b(Congress|School|Committee|Department|Commission|Conference|Summit|Dialogue|"
+                       r"Meeting|Forum|Secretary|Store|Day|Anniversary|Centenary)\b$|^(Party|party)$")
+ORG_JUNK = re.compile(r"^(congress|central|the|party|parliament|government|state|department)$", re.I)
+TITLE_ONLY = re.compile(rf"^(?:{TITLE_RE}|{HONORIFICS})$", re.I)
+NAME_TOKEN = r"[A-Z][\w’'\-.]*[\w]"
+TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,3}})")
+HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,2}})")
+PRE_TITLE = re.compile(rf"(?P<title>(?i:{TITLE_RE}))\s*,?\s*$")
+POST_TITLE = re.compile(
+    rf"^\s*,\s*(?:(?:the|a|an|its|his|her)\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}})?"
+    rf"(?P<title>(?i:{TITLE_RE}))\b(?:\s+(?P<of>of\s+(?:the\s+)?[^,.;:“”\"]{{2,60}}))?")
+RULING = re.compile(
+    r"\b(?:(?P<country>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?:’s|'s)\s+)?(?:the\s+)?(?P<desc>ruling\s+(?:Communist\s+)?[Pp]arty"
+    r"|(?<![\w-]\s)Communist\s+Party)(?!\s+(?:of|Congress|School|Committee|[A-Z]))")
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    type: str
+    priority: int  # 3 gazetteer, 2 rule, 1 NER
+    entry: Entry | None = None
+    country: str | None = None
+    name: str | None = None  # canonical name, where known
 
 
 @dataclass
 class Group:
     type: str
     name: str
+    key: tuple
     country: str | None = None
+    entry: Entry | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    countries: Counter = field(default_factory=Counter)
 
 
-def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim a leading 'the' and a trailing possessive from a mention span."""
-    piece = text[start:end]
-    lead = re.match(r"(?i)the\s+", piece)
-    if lead:
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[’'`]", "", re.sub(r"[‐-―-]", "-", text))
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """No leading 'the', no trailing possessive or punctuation."""
+    lead = re.match(r"(?i)the\s+", text[start:end])
+    if lead and end - start > lead.end():
         start += lead.end()
-    piece = text[start:end]
-    poss = re.search(r"[’']s?$", piece)
-    if poss and end - start > 3:
+    poss = re.search(r"[’']s?$", text[start:end])
+    if poss and end - start > len(poss.group(0)) + 1:
         end -= len(poss.group(0))
-    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")":
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ")."):
+        end -= 1
+    if end > start and text[end - 1] == "." and not re.search(r"\b[A-Z]\.$", text[start:end]):
         end -= 1
     return start, end
 
 
-def person_key(name: str) -> list[str]:
-    return HONORIFICS.sub("", name).split()
+def name_tokens(name: str) -> list[str]:
+    return re.sub(rf"^{HONORIFICS}\s+", "", name).split()
 
 
-def entity_type(label: str, text: str, countries: Countries) -> tuple[str, str | None] | None:
-    if label == "PERSON":
-        if len(text) < 2 or not any(c.isupper() for c in text):
-            return None
-        return "person", None
-    if label in ("ORG",):
-        if PARTY_WORDS.search(text):
-            return "party", None
-        return "organization", None
-    if label in ("GPE", "NORP", "LOC"):
-        hit = countries.lookup(text)
-        if hit and hit.kind == "capital":
-            return "place", hit.code
-        if hit:
-            return "country", hit.code
-        if label == "NORP":
-            return None
-        return "place", None
-    return None
-
-
-def entities_from_ents(text: str, ents, countries: Countries) -> list[EntityFact]:
-    """Group spaCy entity spans into one EntityFact per thing named in the document."""
-    groups: list[Group] = []
-    by_key: dict[tuple[str, str], Group] = {}
-    persons: list[Group] = []
-    for ent in ents:
-        typed = entity_type(ent.label_, ent.text, countries)
-        if typed is None:
-            continue
-        etype, country = typed
-        start, end = strip_span(text, ent.start_char, ent.end_char)
-        if end <= start:
-            continue
-        surface = text[start:end]
-        if etype == "country":
-            key = ("country", country)
-            name = surface
-        elif etype == "person":
-            tokens = person_key(surface)
-            if not tokens:
-                continue
-            match = None
-            for group in persons:
-                gtokens = group.name.split()
-                if tokens == gtokens or (len(tokens) < len(gtokens) and _sub_sequence(tokens, gtokens)):
-                    match = group
-                    break
-                if len(tokens) > len(gtokens) and _sub_sequence(gtokens, tokens):
-                    group.name = " ".join(tokens)  # a fuller name than the one seen first
-                    match = group
-                    break
-            if match is not None:
-                match.spans.append((start, end))
-                match.texts.append(surface)
-                continue
-            key = ("person", " ".join(tokens).casefold())
-            name = " ".join(tokens)
-        else:
-            key = (etype, surface.casefold())
-            name = surface
-        group = by_key.get(key)
-        if group is None:
-            group = Group(type=etype, name=name, country=country)
-            by_key[key] = group
-            groups.append(group)
-            if etype == "person":
-                persons.append(group)
-        group.spans.append((start, end))
-        group.texts.append(surface)
-    out = []
-    for n, group in enumerate(groups, 1):
-        if group.type == "country":
-            # the country's own name, as the text first gave it in a naming form
-            group.name = group.texts[0]
-        aliases = sorted({t for t in group.texts if t != group.name})
-        out.append(EntityFact(id=f"e{n}", type=group.type, name=group.name, aliases=aliases,
-                              country=group.country, mentions=sorted(set(group.spans))))
-    return out
-
-
-def _sub_sequence(short: list[str], long: list[str]) -> bool:
-    """'Xi' in 'Xi Jinping', 'Suu Kyi' in 'Aung San Suu Kyi': a contiguous run of the longer name."""
+def sub_sequence(short: list[str], long: list[str]) -> bool:
     n = len(short)
+    short = [fold(s) for s in short]
+    long = [fold(s) for s in long]
     return any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+class EntityFinder:
+    """Finds and groups a document's entities; built once per extractor."""
+
+    def __init__(self, gazetteer: Gazetteer, countries: Countries):
+        self.gazetteer = gazetteer
+        self.countries = countries
+        self._matcher = None
+        self._names = None
+
+    def matcher(self, nlp):
+        if self._matcher is None:
+            from spacy.matcher import PhraseMatcher
+
+            self._names = self.gazetteer.names()
+            self._by_fold = {}
+            exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+            lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+            for name in self._names:
+                doc = nlp.make_doc(name)
+                key = fold(name)
+                self._by_fold.setdefault(key, []).extend(self._names[name])
+                if len(name.split()) >= 3:
+                    lower.add(key, [doc])
+                exact.add(key, [doc])
+            self._matcher = (exact, lower)
+        return self._matcher
+
+    # -- candidates -----------------------------------------------------------------
+
+    def gazetteer_candidates(self, doc, nlp, sentence_countries) -> list[Candidate]:
+        exact, lower = self.matcher(nlp)
+        out = []
+        seen = set()
+        for matcher in (exact, lower):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                key = nlp.vocab.strings[match_id]
+                if (span.start_char, span.end_char) in seen:
+                    continue
+                seen.add((span.start_char, span.end_char))
+                options = self._by_fold.get(key, [])
+                sent_countries = sentence_countries(span.start_char)
+                chosen = None
+                for entry, needs_context in options:
+                    if needs_context and entry.country not in sent_countries:
+                        continue
+                    if chosen is None or (entry.country in sent_countries and chosen.country not in sent_countries):
+                        chosen = entry
+                if chosen is None:
+                    continue
+                out.append(Candidate(span.start_char, span.end_char, chosen.type, 3, entry=chosen,
+                                     country=chosen.country, name=chosen.name))
+        return out
+
+    def rule_candidates(self, text: str) -> list[Candidate]:
+        out = []
+        for pattern in (TITLE_THEN_NAME, HONORIFIC_NAME):
+            for m in pattern.finditer(text):
+                start, end = m.span("name")
+                words = m.group("name").split()
+                # stop at a word that is no part of a name
+                keep = []
+                for w in words:
+                    if w.casefold() in NOT_NAME_WORDS or TITLE_ONLY.match(w) or self.countries.lookup(w):
+                        break
+                    keep.append(w)
+                if not keep:
+                    continue
+                end = start + len(" ".join(keep))
+                start, end = trim(text, start, end)
+                if end > start:
+                    out.append(Candidate(start, end, "person", 2))
+        for m in RULING.finditer(text):
+            out.append(Candidate(m.start("desc") if not m.group("country") else m.start(), m.end(), "party", 2,
+                                 name="@ruling:" + (m.group("country") or "")))
+        return out
+
+    def ner_candidates(self, text: str, ents) -> list[Candidate]:
+        out = []
+        for ent in ents:
+            label = ent.label_
+            start, end = trim(text, ent.start_char, ent.end_char)
+            if end <= start:
+                continue
+            surface = text[start:end]
+            if label == "PERSON":
+                if TITLE_ONLY.match(surface) or not re.search(r"[A-Z]", surface) or len(surface) < 2:
+                    continue
+                hit = self.countries.lookup(surface)
+                if hit:
+                    out.append(Candidate(start, end, "country", 1, country=hit.code))
+                    continue
+                out.append(Candidate(start, end, "person", 1))
+            elif label == "ORG":
+                if ORG_JUNK.match(surface) or not re.search(r"[A-Z]", surface):
+                    continue
+                if PARTY_NAME.search(surface) and not NOT_PARTY.search(surface):
+                    out.append(Candidate(start, end, "party", 1))
+                elif not NOT_PARTY.search(surface) or re.search(r"Committee|Department|Commission|School", surface):
+                    out.append(Candidate(start, end, "organization", 1))
+            elif label in ("GPE", "NORP", "LOC", "FAC"):
+                hit = self.countries.lookup(surface)
+                if hit and hit.kind == "capital":
+                    out.append(Candidate(start, end, "place", 1, country=hit.code))
+                elif hit:
+                    out.append(Candidate(start, end, "country", 1, country=hit.code))
+                elif label in ("GPE", "LOC") and surface[:1].isupper():
+                    out.append(Candidate(start, end, "place", 1))
+        return out
+
+    # -- the whole document ------------------------------------------------------------
+
+    def find(self, doc, nlp) -> list[EntityFact]:
+        text = doc.text
+        sents = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(text))]
+        ner = self.ner_candidates(text, doc.ents)
+        country_spans = [(c.start, c.country) for c in ner if c.type in ("country", "place") and c.country]
+
+        def sentence_of(pos: int) -> tuple[int, int]:
+            for s, e in sents:
+                if s <= pos < e:
+                    return s, e
+            return 0, len(text)
+
+        def sentence_countries(pos: int) -> set[str]:
+            s, e = sentence_of(pos)
+            return {code for p, code in country_spans if s <= p < e}
+
+        candidates = self.gazetteer_candidates(doc, nlp, sentence_countries) + self.rule_candidates(text) + ner
+        chosen = self._resolve_overlaps(candidates)
+        return self._group(text, chosen, sentence_of)
+
+    @staticmethod
+    def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+        ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+        taken: list[Candidate] = []
+        for cand in ordered:
+            if any(cand.start < t.end and t.start < cand.end for t in taken):
+                continue
+            taken.append(cand)
+        return sorted(taken, key=lambda c: c.start)
+
+    def _group(self, text: str, chosen: list[Candidate], sentence_of) -> list[EntityFact]:
+        groups: list[Group] = []
+        by_key: dict[tuple, Group] = {}
+        persons: list[Group] = []
+        doc_countries = Counter(c.country for c in chosen if c.type == "country" and c.country)
+        main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
+
+        def add(key, etype, name, cand, country=None, entry=None) -> Group:
+            group = by_key.get(key)
+            if group is None:
+                group = Group(type=etype, name=name, key=key, country=country, entry=entry)
+                by_key[key] = group
+                groups.append(group)
+                if etype == "person":
+                    persons.append(group)
+            group.spans.append((cand.start, cand.end))
+            return group
+
+        for cand in chosen:
+            surface = text[cand.start:cand.end]
+            if cand.name and cand.name.startswith("@ruling:"):
+                named = cand.name.split(":", 1)[1]
+                code = self.countries.code(named) if named else None
+                code = code or main_country
+                entry = self.gazetteer.ruling_party(code) if code else None
+                if entry is None:
+                    if "communist" not in surface.casefold():
+                        continue
+                    add(("party", "communist party"), "party", "Communist Party", cand, code)
+                    continue
+                add(("entry", entry.key), "party", entry.name, cand, entry.country, entry)
+                continue
+            if cand.entry is not None:
+                entry = cand.entry
+                if entry.type == "person":
+                    group = self._person_group(persons, entry.name)
+                    if group is not None:
+                        group.spans.append((cand.start, cand.end))
+                        group.entry = group.entry or entry
+                        continue
+                    group = add(("person", fold(entry.name)), "person", entry.name, cand, entry.country, entry)
+                    continue
+                add(("entry", entry.key), entry.type, entry.name, cand, entry.country, entry)
+                continue
+            if cand.type == "country":
+                add(("country", cand.country), "country", self._country_name(cand.country, surface), cand,
+                    cand.country)
+            elif cand.type == "person":
+                group = self._person_group(persons, surface)
+                if group is not None:
+                    tokens = name_tokens(surface)
+                    if len(tokens) > len(group.name.split()) and group.entry is None:
+                        group.name = " ".join(tokens)
+                    group.spans.append((cand.start, cand.end))
+                    continue
+                tokens = name_tokens(surface)
+                add(("person", fold(" ".join(tokens))), "person", " ".join(tokens), cand)
+            else:
+                add((cand.type, fold(surface)), cand.type, surface, cand, cand.country)
+
+        for group in persons:
+            self._person_details(text, group, by_key, sentence_of)
+        out = []
+        for n, group in enumerate(groups, 1):
+            spans = sorted(set(group.spans))
+            aliases = sorted({text[s:e] for s, e in spans} - {group.name})
+            country = group.country
+            if group.type == "person":
+                country = (group.countries.most_common(1)[0][0] if group.countries else None) or group.country
+            out.append(EntityFact(id=f"e{n}", type=group.type, name=group.name, aliases=aliases,
+                                  country=country, titles=group.titles, mentions=spans))
+        return out
+
+    def _person_group(self, persons: list[Group], surface: str) -> Group | None:
+        tokens = name_tokens(surface)
+        if not tokens:
+            return None
+        for group in persons:
+            gtokens = group.name.split()
+            if [fold(t) for t in tokens] == [fold(t) for t in gtokens]:
+                return group
+            if len(tokens) < len(gtokens) and sub_sequence(tokens, gtokens):
+                return group
+            if len(tokens) > len(gtokens) and sub_sequence(gtokens, tokens) and group.entry is None:
+                return group
+            if group.entry is not None and fold(" ".join(tokens)) in {fold(a) for a in group.entry.aliases}:
+                return group
+        return None
+
+    def _country_name(self, code: str, surface: str) -> str:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code)
+        if country is None:
+            return {"SUN": "Soviet Union"}.get(code, surface)
+        return getattr(country, "common_name", None) or country.name
+
+    def _person_details(self, text: str, group: Group, by_key, sentence_of) -> None:
+        """Titles and the country a person acts for, from the words around each mention."""
+        titles: list[str] = []
+        for start, end in sorted(group.spans):
+            s, _ = sentence_of(start)
+            before = re.sub(rf"\s*{HONORIFICS}\s*$", "", text[max(s, start - 120):start])
+            m = PRE_TITLE.search(before)
+            if m:
+                title = m.group("title")
+                lead = before[:m.start()].rstrip()
+                former = re.search(r"\bformer\s*$", lead, re.I)
+                if former:
+                    lead = lead[:former.start()].rstrip()
+                country = self._country_before(lead)
+                if country is None:
+                    country = self._org_country(lead, by_key)
+                if former:
+                    title = "former " + title
+                titles.append(title)
+                if country:
+                    group.countries[country] += 2
+            after = text[end:end + 160]
+            m = POST_TITLE.match(after)
+            if m:
+                title = ("former " if m.group("former") else "") + m.group("title")
+                titles.append(title)
+                pre = (m.group("pre") or "").strip()
+                country = self.countries.code(pre) if pre else None
+                if country is None and m.group("of"):
+                    country = self._country_in(m.group("of"), by_key)
+                if country:
+                    group.countries[country] += 2
+        if group.entry is not None:
+            if group.entry.country:
+                group.countries[group.entry.country] += 1
+            if not titles:
+                titles = list(group.entry.titles[:2])
+        seen = set()
+        group.titles = [t for t in titles if not (fold(t) in seen or seen.add(fold(t)))]
+
+    def _country_before(self, lead: str) -> str | None:
+        words = lead.split()
+        for n in (3, 2, 1):
+            if len(words) >= n:
+                chunk = " ".join(words[-n:])
+                chunk = re.sub(r"[’']s$", "", chunk).strip(",;:“”\"(")
+                if chunk and chunk[0].isupper():
+                    code = self.countries.code(chunk)
+                    if code:
+                        return code
+        return None
+
+    def _org_country(self, lead: str, by_key) -> str | None:
+        """'The International Department’s deputy head': the country of the body named."""
+        m = re.search(r"([A-Z][\w’' -]{2,80}?)(?:’s|'s)\s*$", lead)
+        if not m:
+            return None
+        return self._country_in(m.group(1), by_key)
+
+    def _country_in(self, phrase: str, by_key) -> str | None:
+        code = None
+        for word_run in re.findall(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*", phrase):
+            code = code or self.countries.code(word_run)
+        if code:
+            return code
+        folded = fold(phrase)
+        for group in by_key.values():
+            if group.type in ("party", "organization") and group.country:
+                names = {fold(group.name)} | ({fold(a) for a in group.entry.aliases} if group.entry else set())
+                if any(n and n in folded for n in names):
+                    return group.country
+        if re.search(r"\bthe (department|party|ministry|committee)\b", phrase, re.I):
+            for group in reversed(list(by_key.values())):
+                if group.type in ("organization", "party") and group.country:
+                    return group.country
+        return None
