@@ -12,7 +12,10 @@ from collections.abc import Iterable, Iterator
 
 from liaison.extract.countries import Countries
 from liaison.extract.entities import EntityFinder
+from liaison.extract.events import EventFinder
+from liaison.extract.figures import find_figures
 from liaison.extract.gazetteer import Gazetteer
+from liaison.extract.quotes import find_quotes
 from liaison.extract.nlp import ModelNotInstalled, load_spacy
 from liaison.model import Document, DocumentFacts
 
@@ -24,12 +27,32 @@ MAX_CHUNK = 100_000
 __all__ = ["Extractor", "ModelNotInstalled", "EXTRACTOR_VERSION"]
 
 
+def link_to_events(events, participations, quotes, figures, sentence_of) -> None:
+    """A quote or figure belongs to the event its sentence mentions, or to the one its speaker took part in."""
+    if not events:
+        return
+    spans = [(s, e, ev.id) for ev in events for s, e in ev.mentions]
+    taking_part = {}
+    for p in participations:
+        taking_part.setdefault(p.entity, p.event)
+
+    def event_at(pos: int) -> str | None:
+        start, end = sentence_of(pos)
+        return next((key for s, e, key in spans if start <= s < end), None)
+
+    for q in quotes:
+        q.event = event_at(q.span[0]) or taking_part.get(q.speaker)
+    for f in figures:
+        f.event = event_at(f.span[0])
+
+
 class Extractor:
     def __init__(self, nlp, gazetteer: Gazetteer | None = None, countries: Countries | None = None):
         self.nlp = nlp
         self.countries = countries or Countries()
         self.gazetteer = gazetteer or Gazetteer.load()
         self.entities = EntityFinder(self.gazetteer, self.countries)
+        self.events = EventFinder(self.countries)
         self.version = f"{EXTRACTOR_VERSION}+{nlp.meta.get('name', 'spacy')}-{nlp.meta.get('version', '')}"
 
     @classmethod
@@ -43,8 +66,22 @@ class Extractor:
 
     def facts(self, doc: Document, parsed) -> DocumentFacts:
         """The facts of one document from its spaCy parse (a pure function of both)."""
+        text = doc.text
         entities = self.entities.find(parsed, self.nlp)
-        return DocumentFacts(extractor=self.version, entities=entities)
+        sents = [(s.start_char, s.end_char) for s in parsed.sents]
+
+        def sentence_of(pos: int) -> tuple[int, int]:
+            for start, end in sents:
+                if start <= pos < end:
+                    return start, end
+            return pos, pos
+
+        quotes = find_quotes(text, entities, sentence_of)
+        events, participations = self.events.find(text, sents, entities, doc.published)
+        figures = find_figures(text, excluded=[])
+        link_to_events(events, participations, quotes, figures, sentence_of)
+        return DocumentFacts(extractor=self.version, entities=entities, events=events,
+                             participations=participations, quotes=quotes, figures=figures)
 
     def extract(self, doc: Document) -> DocumentFacts:
         return next(self.extract_many([doc]))[1]

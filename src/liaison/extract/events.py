@@ -1,0 +1,395 @@
+"""Events of one document and who took part in them.
+
+Event mentions are found three ways: capitalised names that end in an event word
+("CCP and World Political Parties Summit", "19th Party Congress"), quoted names
+(“CPC in dialogue with world political parties high-level meeting”), and
+descriptions around an event word ("a high-level dialogue of party leaders", "the
+Beijing meeting", "a party delegation"), plus "X met in Sochi". Mentions of one
+happening are grouped: a later "the summit" or "the four-day meeting" refers back
+to the event already under discussion unless its place or date says otherwise.
+Each event takes its dates (made absolute with the publication date), place,
+country, format, organizer and edition from the sentences that mention it.
+
+Participations come from the sentence around a mention, or, for a sentence with
+a cue ("attendees included", "among the leaders… were", "keynote", "delegation
+headed by"), from the event the paragraph is about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from liaison.extract.countries import Countries
+from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
+from liaison.extract.timex import find_dates
+from liaison.model import EntityFact, EventFact, ParticipationFact
+
+TRIGGERS = ["press conference", "news conference", "summit", "dialogue", "meeting", "talks", "visit", "forum",
+            "symposium", "seminar", "briefing", "congress", "conference", "convention", "plenum",
+            "delegation", "training", "workshop", "programme", "program", "gathering"]
+TRIGGER_RE = "|".join(TRIGGERS)
+CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
+NAMED = re.compile(
+    rf"(?P<name>{CAP}(?:\s+(?:{CAP}|and|of|in|with|for|on|the|de|des|du|to|&))*?\s+(?P<trig>Summit|Dialogue|Meeting|"
+    rf"Forum|Congress|Conference|Symposium|Seminar|Convention|Plenum|Session|Consultation|Talks))\b")
+DESCRIBED = re.compile(
+    rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|October’s|October's|[A-Z][a-z]+(?:’s|'s))\s+"
+    rf"(?P<mods>(?:[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
+    rf"(?P<pp>\s+(?:of|with|between|on|for)\s+[^,.;:()“”\"]{{3,80}})?", re.I)
+MET_IN = re.compile(r"(?P<subj>\b(?:the|a)\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
+VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
+VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
+HYBRID = re.compile(r"\b(mostly[- ]virtual|hybrid|partly[- ]virtual|in person and online|online and in person|mostly online)\b", re.I)
+ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored|held|run)\s+by\s+$", re.I)
+HOLD_VERB = re.compile(r"\b(?:to\s+)?(?:hold|holds|held|host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?|arrange[sd]?|"
+                       r"launch(?:ed|es)?|stage[sd]?)\b", re.I)
+EDITION = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                     r"eleventh|twelfth|\d+(?:st|nd|rd|th))\s+(?:time|edition|session|annual)\b", re.I)
+ATTEND_CUE = re.compile(r"\b(attend\w*|attendees?|participants?|participat\w+|took part|take part|taking part|"
+                        r"joined|among the (?:leaders|guests|participants|delegates)|in attendance|guests included|"
+                        r"included|include|present at|represented)\b", re.I)
+SPEAK_CUE = re.compile(r"\b(keynote|speech|address(?:ed)?|spoke|speaking|told (?:the )?(?:international )?"
+                       r"(?:party )?(?:delegates|participants|meeting|summit|audience|gathering)|said at|"
+                       r"comments at|remarks|opening ceremony|praised|applauded|endorsed|hailed|lauded|"
+                       r"commended|delivered)\b", re.I)
+DELEGATION = re.compile(r"\bdelegation\s+(?:headed|led)\s+by\b|\b-led\s+delegation\b|\bdelegation\s+of\b|\bparty\s+delegation\b", re.I)
+KIND_RANK = ["summit", "dialogue", "forum", "congress", "briefing", "training", "programme", "visit", "meeting"]
+COMPATIBLE = {"summit", "dialogue", "meeting", "forum"}
+GENERIC_WORDS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "high", "level",
+                 "high-level", "upcoming", "annual", "weekend", "meeting", "summit", "dialogue", "forum",
+                 "event", "four-day", "two-day", "three-day", "such", "first", "last", "next", "propaganda",
+                 "mostly-virtual", "virtual", "online", "big", "major", "same", "latest", "recent", "whole"}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    kind: str
+    name: str
+    named: bool  # a proper name, not a description
+    anaphoric: bool  # "the summit", "this meeting": refers back
+    place: str | None = None
+    plural: bool = False
+
+
+@dataclass
+class Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+    start: date | None = None
+    end: date | None = None
+    place: str | None = None
+    country: str | None = None
+    format: str | None = None
+    organizer: str | None = None
+    edition: int | None = None
+    cues: set = field(default_factory=set)
+
+    @property
+    def kind(self) -> str:
+        kinds = {m.kind for m in self.mentions}
+        return next(k for k in KIND_RANK if k in kinds) if kinds & set(KIND_RANK) else "other"
+
+    @property
+    def name(self) -> str:
+        named = [m for m in self.mentions if m.named]
+        pool = named or self.mentions
+        return max(pool, key=lambda m: (len(m.name.split()) if not m.anaphoric else 0, -m.start)).name
+
+
+def kind_of(trigger: str) -> str:
+    return EVENT_KINDS.get(trigger.lower(), "meeting")
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"[“”\"]", "", name)
+    name = re.sub(r"^(?:an?|the|this|that|its|their|his|her|our)\s+", "", name, flags=re.I)
+    return re.sub(r"\s+", " ", name).strip(" ,")
+
+
+def find_mentions(text: str) -> list[Mention]:
+    mentions: list[Mention] = []
+    for m in NAMED.finditer(text):
+        name = m.group("name")
+        # a name starts at its first capitalised word that is not a sentence opener
+        name = re.sub(r"^(?:The|A|An|On|In|At|For|Following|After|Before|During|As|But|And)\s+", "", name)
+        start = m.end() - len(name)
+        if len(name.split()) < 2:
+            continue
+        mentions.append(Mention(start, m.end(), kind_of(m.group("trig")), name, True, False))
+    for m in re.finditer(r"“([^”]{8,160}?\b(?:meeting|summit|dialogue|forum|conference|congress))”", text, re.I):
+        if not any(x.start <= m.start(1) < x.end for x in mentions):
+            trig = re.search(rf"({TRIGGER_RE})$", m.group(1), re.I).group(1)
+            mentions.append(Mention(m.start(1), m.end(1), kind_of(trig), m.group(1), True, False))
+    for m in DESCRIBED.finditer(text):
+        if any(x.start <= m.start("trig") < x.end for x in mentions):
+            continue
+        trig = m.group("trig").lower()
+        mods = m.group("mods") or ""
+        if re.search(r"\b(?:and|or|but|which|who|that|to|is|was|were|has|had)\b", mods, re.I):
+            continue
+        det = m.group("det").lower()
+        pp = m.group("pp") or ""
+        if trig == "delegation":
+            pp = ""
+        name = _clean_name(f"{mods}{m.group('trig')}{pp}")
+        words = {w.lower().strip("“”\"’'") for w in re.findall(r"[\w“”\"’'-]+", f"{mods}{m.group('trig')}")}
+        anaphoric = det in ("the", "this", "that", "its", "their") and not pp and words <= GENERIC_WORDS | {trig}
+        start = m.start("mods") if mods else m.start("trig")
+        place = None
+        for w in mods.split():
+            if w[:1].isupper() and w.strip("“”\"") not in ("High-Level",):
+                place = w.strip("“”\"’'")
+        mentions.append(Mention(start, m.end(), kind_of(trig), name, False, anaphoric, place=place))
+    for m in MET_IN.finditer(text):
+        subj = m.group("subj")
+        subj = subj[max(subj.rfind(","), subj.rfind(" and ")) + 1:] if False else subj
+        if re.search(rf"\b({TRIGGER_RE})\b", subj, re.I):
+            continue
+        name = "meeting of " + re.sub(r"^(?:the|a)\s+", "", subj).strip()
+        mentions.append(Mention(m.start("subj"), m.end(), "meeting", name, False, False, place=m.group("place")))
+    return sorted(mentions, key=lambda x: x.start)
+
+
+def sentences_with(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in sents:
+        if s <= pos < e:
+            return s, e
+    return 0, 0
+
+
+class EventFinder:
+    def __init__(self, countries: Countries):
+        self.countries = countries
+
+    def find(self, text: str, sents: list[tuple[int, int]], entities: list[EntityFact],
+             published: date | None) -> tuple[list[EventFact], list[ParticipationFact]]:
+        mentions = find_mentions(text)
+        by_span = sorted(((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda x: x[0])
+        places = [(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")]
+        clusters: list[Cluster] = []
+        assigned: dict[int, Cluster] = {}
+        for i, m in enumerate(mentions):
+            s_start, s_end = sentences_with(sents, m.start)
+            sentence = text[s_start:s_end]
+            dates = find_dates(sentence, published, offset=s_start)
+            place = self._place(text, m, s_start, s_end, places)
+            target = self._attach(m, clusters, place, dates)
+            if target is None:
+                target = Cluster()
+                clusters.append(target)
+            target.mentions.append(m)
+            assigned[i] = target
+            self._fill(target, m, text, s_start, s_end, sentence, dates, place, by_span)
+        # drop clusters that are only a bare anaphor with nothing to say ("the meeting" with no antecedent)
+        clusters = [c for c in clusters if not all(x.anaphoric for x in c.mentions) or c.start or c.place]
+        events, keys = [], {}
+        for n, c in enumerate(clusters, 1):
+            key = f"v{n}"
+            keys[id(c)] = key
+            names = [x.name for x in c.mentions]
+            events.append(EventFact(
+                id=key, kind=c.kind, name=c.name, start=c.start.isoformat() if c.start else None,
+                end=(c.end or c.start).isoformat() if (c.end or c.start) else None, place=c.place,
+                country=c.country, format=c.format or ("in-person" if c.place else None), organizer=c.organizer,
+                edition=c.edition, aliases=sorted(set(names) - {c.name}),
+                mentions=sorted({(x.start, x.end) for x in c.mentions})))
+        participations = self._participations(text, sents, clusters, keys, by_span, mentions, assigned, events)
+        return events, participations
+
+    # -- grouping --------------------------------------------------------------------
+
+    def _attach(self, m: Mention, clusters: list[Cluster], place, dates) -> Cluster | None:
+        if not clusters:
+            return None
+        for c in clusters:  # the same name is the same event
+            if any(_same_name(m.name, x.name) for x in c.mentions if (x.named or not x.anaphoric)) \
+                    and not (m.anaphoric and m.kind not in COMPATIBLE):
+                if not self._conflict(c, place, dates):
+                    return c
+        if m.named or m.place and not m.anaphoric:
+            if m.named:
+                compatible = [c for c in clusters if c.kind in COMPATIBLE and m.kind in COMPATIBLE
+                              and not any(x.named for x in c.mentions) and not self._conflict(c, place, dates)]
+                return compatible[-1] if compatible else None
+            if m.place:
+                for c in reversed(clusters):
+                    if (c.place and m.place and c.place.lower() == m.place.lower()) and (
+                            c.kind == m.kind or {c.kind, m.kind} <= COMPATIBLE):
+                        return c
+            return None
+        if m.anaphoric or not (place or any(d.begin for d in dates)):
+            for c in reversed(clusters):
+                same_kind = c.kind == m.kind or (m.kind in COMPATIBLE and c.kind in COMPATIBLE)
+                if same_kind and not self._conflict(c, place, dates):
+                    return c
+        return None
+
+    def _conflict(self, c: Cluster, place, dates) -> bool:
+        if place and c.place and place[0].lower() != c.place.lower() and place[1] != c.country:
+            return True
+        for d in dates:
+            if d.begin and c.start and c.end and not (c.start.toordinal() - 1 <= d.begin.toordinal() <= c.end.toordinal() + 1):
+                return True
+            if d.begin and c.start and not c.end and abs((d.begin - c.start).days) > 1:
+                return True
+        return False
+
+    def _place(self, text, m: Mention, s_start, s_end, places):
+        """The place an event mention's sentence puts it in: 'in Beijing', 'in Sochi, Russia'."""
+        if m.place:
+            hit = self.countries.lookup(m.place)
+            return (m.place, hit.code if hit else None)
+        best = None
+        for s, e, ent in places:
+            if s_start <= s < s_end and re.search(r"\b(?:in|at)\s+$", text[max(s_start, s - 4):s]):
+                dist = abs(s - m.end)
+                if best is None or dist < best[0]:
+                    best = (dist, ent)
+        if best is None:
+            return None
+        ent = best[1]
+        return (ent.name, ent.country)
+
+    def _fill(self, c: Cluster, m: Mention, text, s_start, s_end, sentence, dates, place, by_span) -> None:
+        if place and not c.place:
+            c.place, c.country = place[0], place[1]
+            if c.country is None:
+                hit = self.countries.lookup(place[0])
+                c.country = hit.code if hit else None
+            if ent_country := next((ent.country for s, e, ent in by_span if text[s:e] == place[0] and ent.country), None):
+                c.country = c.country or ent_country
+        near = [d for d in dates if d.begin]
+        if near and not c.start:
+            d = min(near, key=lambda d: abs(d.start - m.start))
+            c.start, c.end = d.begin, d.finish
+        if HYBRID.search(sentence):
+            c.format = "hybrid"
+        elif VIRTUAL.search(sentence) and c.format != "hybrid" and re.search(
+                r"\b(online|virtual\w*|video)\b", text[max(s_start, m.start - 40):m.end + 40], re.I):
+            c.format = "virtual"
+        if c.edition is None:
+            e = EDITION.search(sentence) or re.match(r"(?P<ord>\d+)(?:st|nd|rd|th)\b", m.name) or re.search(
+                r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+\w*\s*$",
+                text[max(s_start, m.start - 30):m.start], re.I)
+            if e:
+                word = e.group("ord").lower()
+                c.edition = ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0) or None
+
+    # -- participations ----------------------------------------------------------------
+
+    def _participations(self, text, sents, clusters, keys, by_span, mentions, assigned, events):
+        out: dict[tuple[str, str], ParticipationFact] = {}
+        if not clusters:
+            return []
+        main = max(clusters, key=lambda c: (len(c.mentions) + (2 if any(x.named for x in c.mentions) else 0),
+                                             -clusters.index(c)))
+        mention_cluster = {(m.start, m.end): assigned[i] for i, m in enumerate(mentions)}
+        party_by_name = {}
+        for s, e, ent in by_span:
+            party_by_name.setdefault(ent.id, ent)
+
+        def add(cluster, ent, role, span):
+            key = keys.get(id(cluster))
+            if key is None or ent.type not in ("person", "party", "organization"):
+                return
+            k = (key, ent.id)
+            rank = ["organizer", "host", "delegation", "speaker", "attendee", "signatory", "other"]
+            if k not in out or rank.index(role) < rank.index(out[k].role):
+                out[k] = ParticipationFact(event=key, entity=ent.id, role=role, span=span)
+
+        # organizers named inside an event's own name: "CCP and World Political Parties Summit"
+        for c in clusters:
+            for x in c.mentions:
+                if not x.named:
+                    continue
+                for s, e, ent in by_span:
+                    if x.start <= s < x.end and ent.type in ("party", "organization"):
+                        add(c, ent, "organizer", (x.start, x.end))
+                        c.organizer = c.organizer or ent.id
+        paragraphs = _paragraph_spans(text)
+        for s_start, s_end in sents:
+            sentence = text[s_start:s_end]
+            in_sentence = [m for m in mentions if s_start <= m.start < s_end]
+            ents = [(s, e, ent) for s, e, ent in by_span if s_start <= s < s_end
+                    and ent.type in ("person", "party", "organization")]
+            if not ents:
+                continue
+            p_start, p_end = next(((a, b) for a, b in paragraphs if a <= s_start < b), (s_start, s_end))
+            cluster = None
+            if in_sentence:
+                cluster = mention_cluster.get((in_sentence[0].start, in_sentence[0].end))
+            # event-less sentences belong to the event their paragraph is about, or the main one
+            if cluster is None or keys.get(id(cluster)) is None:
+                para_mentions = [m for m in mentions if p_start <= m.start < p_end]
+                cluster = mention_cluster.get((para_mentions[0].start, para_mentions[0].end)) if para_mentions else main
+                if keys.get(id(cluster)) is None:
+                    cluster = main
+                place_here = [ent for s, e, ent in by_span if s_start <= s < s_end and ent.type == "place"]
+                for c in clusters:
+                    if c.place and any(p.name == c.place for p in place_here) and keys.get(id(c)):
+                        cluster = c
+            for s, e, ent in ents:
+                before = text[max(s_start, s - 60):s]
+                role = None
+                if any(m.start <= s < m.end for m in in_sentence if m.named):
+                    continue  # inside an event's own name
+                if ORGANIZED_BY.search(text[max(s_start, s - 30):s]):
+                    role = "organizer" if ent.type != "person" else "host"
+                elif in_sentence and HOLD_VERB.search(text[e:in_sentence[0].start]) and s < in_sentence[0].start \
+                        and len(text[e:in_sentence[0].start]) < 60:
+                    role = "host" if ent.type == "person" else "organizer"
+                elif DELEGATION.search(sentence) and (re.search(r"(headed|led)\s+by\s+(?:\w+\s+){0,4}$", before)
+                                                     or ent.type == "party"):
+                    role = "delegation"
+                elif SPEAK_CUE.search(sentence) and ent.type == "person":
+                    role = "speaker"
+                elif ATTEND_CUE.search(sentence):
+                    role = "attendee"
+                if role is None:
+                    continue
+                if role in ("organizer", "host") and cluster is not None:
+                    target = mention_cluster.get((in_sentence[0].start, in_sentence[0].end)) if in_sentence else cluster
+                    if keys.get(id(target)):
+                        add(target, ent, role, (s_start, s_end))
+                        target.organizer = target.organizer or ent.id
+                    continue
+                add(cluster, ent, role, (s_start, s_end))
+            # "a party delegation": the party the article is about
+            if re.search(r"\bparty delegation\b", sentence, re.I) and not any(
+                    ent.type == "party" for _, _, ent in ents):
+                parties = Counter(ent.id for _, _, ent in by_span if ent.type == "party")
+                if parties:
+                    pid = parties.most_common(1)[0][0]
+                    ent = next(x for _, _, x in by_span if x.id == pid)
+                    c = mention_cluster.get((in_sentence[0].start, in_sentence[0].end)) if in_sentence else cluster
+                    add(c, ent, "delegation", (s_start, s_end))
+        for ev in events:
+            c = next(c for c in clusters if keys[id(c)] == ev.id)
+            ev.organizer = c.organizer
+        return list(out.values())
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in re.finditer(r"\n\s*\n", text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return out
+
+
+def _content(name: str) -> set[str]:
+    stop = {"the", "a", "an", "of", "and", "with", "for", "in", "on", "to", "s", "at"}
+    return {w for w in re.findall(r"\w+", name.lower()) if w not in stop}
+
+
+def _same_name(a: str, b: str) -> bool:
+    wa, wb = _content(a), _content(b)
+    if not wa or not wb:
+        return False
+    common = len(wa & wb)
+    return common / min(len(wa), len(wb)) >= 0.8 and common >= 2

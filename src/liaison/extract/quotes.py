@@ -1,0 +1,148 @@
+"""Direct quotations of five words or more, with their speakers.
+
+Quotes are found by their marks (curly or straight; a quote left open at the end
+of a paragraph runs on into the next, as news style has it) and by block
+quotations introduced with "He said:". The speaker is, in order: the subject of a
+speech verb next to the quote ("Guo added", "said the tweet on Biden's feed");
+for "he said"/"it said", the person or body last quoted or named; the nearest
+person in the sentence; and, for a paragraph that is only a quote, whoever spoke
+the quote before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from liaison.extract.lexicon import SPEECH_VERBS
+from liaison.model import EntityFact, QuoteFact
+
+OPEN = "“\"‘"
+MIN_WORDS = 5
+VERB = r"(?:" + "|".join(SPEECH_VERBS) + r")"
+PRONOUN_SAID = re.compile(rf"\b(?P<pron>he|she|it|they)\s+(?:also\s+)?{VERB}\b|\b{VERB}\s+(?P<pron2>he|she|it|they)\b", re.I)
+SUBJECT_VERB = re.compile(rf"^[^.“”\"]{{0,60}}?\b{VERB}\b", re.I)
+NAME_BEFORE = re.compile(r"(?:\b(?:of|at|the|titled|called|named|dubbed)\s*)$", re.I)
+
+
+@dataclass
+class QuoteSpan:
+    start: int  # of the quoted words, marks excluded
+    end: int
+    paragraph: int
+    opens_paragraph: bool
+    block: bool = False
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in re.finditer(r"\n\s*\n", text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return [(s, e) for s, e in out if e > s]
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    paras = paragraphs(text)
+    for n, (ps, pe) in enumerate(paras):
+        i = ps
+        while i < pe:
+            ch = text[i]
+            straight = ch == '"'
+            if ch == "“" or (straight and (i == ps or not text[i - 1].isalnum())):
+                close = "”" if ch == "“" else '"'
+                j = text.find(close, i + 1, pe)
+                if straight and j == -1:
+                    j = text.find("”", i + 1, pe)
+                end = j if j != -1 else pe
+                start = i + 1
+                while start < end and text[start].isspace():
+                    start += 1
+                stop = end
+                while stop > start and (text[stop - 1].isspace() or text[stop - 1] in ",;:"):
+                    stop -= 1
+                if stop > start:
+                    spans.append(QuoteSpan(start, stop, n, opens_paragraph=(i == ps)))
+                i = end + 1
+                continue
+            i += 1
+        # "He said:" closing a paragraph introduces a block quotation: the next paragraph.
+        if re.search(rf"\b{VERB}\s*:\s*$", text[ps:pe], re.I) and n + 1 < len(paras):
+            bs, be = paras[n + 1]
+            if not text[bs:be].lstrip().startswith(tuple(OPEN)):
+                spans.append(QuoteSpan(bs, be, n + 1, opens_paragraph=True, block=True))
+    return sorted(spans, key=lambda q: q.start)
+
+
+def find_quotes(text: str, entities: list[EntityFact], sentence_of) -> list[QuoteFact]:
+    mentions = sorted((s, e, ent) for ent in entities if ent.type in ("person", "party", "organization")
+                      for s, e in ent.mentions)
+    quotes: list[QuoteFact] = []
+    previous: tuple[int, str | None] | None = None  # (paragraph, speaker id)
+    spans = find_quote_spans(text)
+    inside = [(q.start, q.end) for q in spans]
+
+    def outside_quotes(s: int) -> bool:
+        return not any(a <= s < b for a, b in inside)
+
+    for q in spans:
+        words = len(text[q.start:q.end].split())
+        s_start, s_end = sentence_of(q.start)
+        s_start = min(s_start, q.start)
+        if q.block:
+            s_start, s_end = max(0, q.start - 300), q.start
+        # the sentence may end inside the quote: carry on to the attribution after it
+        close = q.end + 1
+        tail_end = text.find("\n", close)
+        tail_end = len(text) if tail_end == -1 else tail_end
+        m_end = re.search(r"[.!?](?=\s|$)", text[close:tail_end])
+        after_text = text[close: close + (m_end.end() if m_end else 0)] if m_end else text[close:tail_end]
+        before_text = text[s_start:q.start]
+        speaker = None
+        # 1. "X said" / "said X" right after the quote
+        for s, e, ent in mentions:
+            if close <= s < close + len(after_text) and ent.type == "person":
+                speaker = ent
+                break
+        pron = PRONOUN_SAID.search(after_text[:40]) or PRONOUN_SAID.search(before_text[-60:])
+        if speaker is None and pron and not re.search(r"[A-Z]", after_text[:3]):
+            speaker = _by_pronoun((pron.group("pron") or pron.group("pron2")).lower(), mentions, q.start, quotes, entities)
+        if speaker is None:
+            candidates = [(s, e, ent) for s, e, ent in mentions if s_start <= s < q.start and outside_quotes(s)]
+            verb_subjects = [c for c in candidates if SUBJECT_VERB.match(text[c[1]:q.start])
+                             and c[2].type == "person"]
+            people = [c for c in candidates if c[2].type == "person"]
+            if verb_subjects:
+                speaker = verb_subjects[0][2]
+            elif people:
+                speaker = people[-1][2]
+            elif candidates and SUBJECT_VERB.match(text[candidates[-1][1]:q.start]):
+                speaker = candidates[-1][2]
+            if speaker is None:
+                if pron := re.search(r"\b(he|she|it)\b", before_text, re.I):
+                    speaker = _by_pronoun(pron.group(1).lower(), mentions, q.start, quotes, entities)
+        if speaker is None and previous and q.opens_paragraph and q.paragraph - previous[0] <= 1:
+            speaker = next((e for e in entities if e.id == previous[1]), None)
+        if speaker is None and previous and q.paragraph == previous[0]:
+            speaker = next((e for e in entities if e.id == previous[1]), None)
+        speaker_id = speaker.id if speaker else None
+        previous = (q.paragraph, speaker_id)
+        if words < MIN_WORDS:
+            continue
+        if NAME_BEFORE.search(text[max(0, q.start - 12):q.start - 1]) and re.search(
+                r"(meeting|summit|dialogue|forum|conference|congress)$", text[q.start:q.end], re.I):
+            continue  # a quoted event name, not a quotation
+        quotes.append(QuoteFact(speaker=speaker_id, text=text[q.start:q.end], span=(q.start, q.end)))
+    return quotes
+
+
+def _by_pronoun(pron: str, mentions, pos: int, quotes: list[QuoteFact], entities) -> EntityFact | None:
+    wanted = ("person",) if pron in ("he", "she") else ("organization", "party", "person")
+    for s, e, ent in reversed(mentions):
+        if s < pos and ent.type in wanted:
+            if pron == "it" and ent.type == "person":
+                continue
+            return ent
+    return None

@@ -1,0 +1,114 @@
+"""Dates in running text, made absolute with the article's publication date.
+
+"July 6", "30 November 2017", "from November 30 to December 3", "on Friday",
+"last Thursday", "yesterday", "at the weekend". Without a publication date, only
+dates that carry their year are resolved: nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from liaison.extract.lexicon import MONTHS, WEEKDAYS
+
+MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:19|20)\d\d"
+MD = rf"(?:(?P<m1>{MONTH})\s+(?P<d1>{DAY})|(?P<d2>{DAY})\s+(?P<m2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?"
+RANGE = re.compile(
+    rf"\b(?:from\s+)?(?:(?P<sm1>{MONTH})\s+(?P<sd1>{DAY})|(?P<sd2>{DAY})\s+(?P<sm2>{MONTH}))?"
+    rf"(?(sm1)|(?(sd2)|(?P<sd3>{DAY})))\s*(?:to|until|through|-|–|—)\s*"
+    rf"(?:(?P<em1>{MONTH})\s+(?P<ed1>{DAY})|(?P<ed2>{DAY})\s+(?P<em2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?\b")
+SINGLE = re.compile(rf"\b{MD}\b")
+WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+|on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+RELATIVE = re.compile(r"\b(?P<word>yesterday|today|tomorrow|at the weekend|over the weekend|this weekend|last weekend)\b", re.I)
+FUTURE = re.compile(r"\b(will|is to|are to|to be held|is scheduled|are scheduled|are expected|is expected|"
+                    r"upcoming|plans? to|planning to|set to|going to|next)\b", re.I)
+
+
+@dataclass
+class Timex:
+    start: int
+    end: int
+    begin: date | None
+    finish: date | None
+    text: str
+
+
+def _md(month: str, day: str) -> tuple[int, int]:
+    return MONTHS[month.lower().rstrip(".")[:4] if month.lower().startswith("sept") else month.lower().rstrip(".")[:3]], int(re.sub(r"\D", "", day))
+
+
+def _with_year(month: int, day: int, year: int | None, published: date | None) -> date | None:
+    try:
+        if year:
+            return date(year, month, day)
+        if published is None:
+            return None
+        candidates = [date(published.year + k, month, day) for k in (-1, 0, 1)]
+    except ValueError:
+        return None
+    return min(candidates, key=lambda d: abs((d - published).days))
+
+
+def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex]:
+    out: list[Timex] = []
+    taken: list[tuple[int, int]] = []
+    future = bool(FUTURE.search(text))
+    for m in RANGE.finditer(text):
+        em, ed = (m.group("em1"), m.group("ed1")) if m.group("em1") else (m.group("em2"), m.group("ed2"))
+        end_m, end_d = _md(em, ed)
+        if m.group("sm1") or m.group("sm2"):
+            sm, sd = (m.group("sm1"), m.group("sd1")) if m.group("sm1") else (m.group("sm2"), m.group("sd2"))
+            start_m, start_d = _md(sm, sd)
+        else:
+            start_m, start_d = end_m, int(re.sub(r"\D", "", m.group("sd3")))
+        year = int(m.group("y")) if m.group("y") else None
+        finish = _with_year(end_m, end_d, year, published)
+        begin = None
+        if finish:
+            begin_year = finish.year - (1 if (start_m, start_d) > (end_m, end_d) else 0)
+            begin = _with_year(start_m, start_d, begin_year, None)
+        out.append(Timex(offset + m.start(), offset + m.end(), begin, finish, m.group(0)))
+        taken.append(m.span())
+    for m in SINGLE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        month, day = (m.group("m1"), m.group("d1")) if m.group("m1") else (m.group("m2"), m.group("d2"))
+        mo, d = _md(month, day)
+        when = _with_year(mo, d, int(m.group("y")) if m.group("y") else None, published)
+        out.append(Timex(offset + m.start(), offset + m.end(), when, when, m.group(0)))
+        taken.append(m.span())
+    if published is not None:
+        for m in WEEKDAY.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            wd = WEEKDAYS[m.group("wd").lower()]
+            lead = (m.group("last") or "").strip().lower()
+            if lead == "next" or (future and lead != "last"):
+                delta = (wd - published.weekday()) % 7
+                when = published + timedelta(days=delta)
+            else:
+                delta = (published.weekday() - wd) % 7 or 7
+                when = published - timedelta(days=delta)
+            out.append(Timex(offset + m.start(), offset + m.end(), when, when, m.group(0)))
+        for m in RELATIVE.finditer(text):
+            word = m.group("word").lower()
+            if word == "yesterday":
+                when = published - timedelta(days=1)
+                span = (when, when)
+            elif word == "today":
+                span = (published, published)
+            elif word == "tomorrow":
+                when = published + timedelta(days=1)
+                span = (when, when)
+            else:  # the weekend before publication (or this coming one when the text looks ahead)
+                if future and "last" not in word:
+                    sat = published + timedelta(days=(5 - published.weekday()) % 7)
+                else:
+                    sat = published - timedelta(days=(published.weekday() - 5) % 7 or 7)
+                span = (sat, sat + timedelta(days=1))
+            out.append(Timex(offset + m.start(), offset + m.end(), span[0], span[1], m.group(0)))
+    return sorted(out, key=lambda t: t.start)
