@@ -174,9 +174,11 @@ class EntityFinder:
         for ent in ents:
             label = ent.label_
             start, end = trim(text, ent.start_char, ent.end_char)
-            if end <= start:
+            if end <= start or "\n" in text[start:end]:
                 continue
             surface = text[start:end]
+            if label in ("ORG", "PERSON") and not any(t.pos_ == "PROPN" for t in ent):
+                continue  # "Attendees", "Councillor": common words the model took for names
             if label == "PERSON":
                 if TITLE_ONLY.match(surface) or not re.search(r"[A-Z]", surface) or len(surface) < 2:
                     continue

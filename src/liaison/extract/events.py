@@ -35,15 +35,23 @@ CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
 NAMED = re.compile(
     rf"(?P<name>{CAP}(?:\s+(?:{CAP}|and|of|in|with|for|on|the|de|des|du|to|&))*?\s+(?P<trig>Summit|Dialogue|Meeting|"
     rf"Forum|Congress|Conference|Symposium|Seminar|Convention|Plenum|Session|Consultation|Talks))\b")
+MOD_STOP = (r"(?:and|or|but|which|who|that|to|is|was|were|has|had|in|on|of|at|for|with|from|the|an?|by|as|its|"
+            r"their|his|her|this|these|those|will|would|holds?|held|places?|said|says|such|into|during|after|before)")
+PP_STOP = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
+           r"august|september|october|november|december|met|meets|was|were|is|are|will|would|has|have|had|held|holds|said|says|took|opened|closed|began|"
+           r"ended|arranged|organi[sz]ed|hosted|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+           r"which|who|that|where|when|in\s+[A-Z]|at\s+the\s+weekend|last|next|yesterday|today)")
 DESCRIBED = re.compile(
-    rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|October’s|October's|[A-Z][a-z]+(?:’s|'s))\s+"
-    rf"(?P<mods>(?:[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
-    rf"(?P<pp>\s+(?:of|with|between|on|for)\s+[^,.;:()“”\"]{{3,80}})?", re.I)
+    rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|[A-Z][a-z]+(?:’s|'s))\s+"
+    rf"(?P<mods>(?:(?!{MOD_STOP}\b)[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
+    rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)[^,.;:()“”\"\s]+\s*){{1,10}})?", re.I)
 MET_IN = re.compile(r"(?P<subj>\b(?:the|a)\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
 VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
 VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
 HYBRID = re.compile(r"\b(mostly[- ]virtual|hybrid|partly[- ]virtual|in person and online|online and in person|mostly online)\b", re.I)
-ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored|held|run)\s+by\s+$", re.I)
+ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored|held|run)\s+by\s+(?:the\s+)?$", re.I)
+BEFORE_HOLD = re.compile(r"^\s*(?:\([A-Z]{2,6}\)\s*)?(?:(?:is|was|will|has|had|would|plans?|planned|planning|to|also|be|"
+                         r"been|set|going|once|again|jointly|recently|this|week|year)\s+)*$", re.I)
 HOLD_VERB = re.compile(r"\b(?:to\s+)?(?:hold|holds|held|host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?|arrange[sd]?|"
                        r"launch(?:ed|es)?|stage[sd]?)\b", re.I)
 EDITION = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
@@ -51,13 +59,17 @@ EDITION = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixt
 ATTEND_CUE = re.compile(r"\b(attend\w*|attendees?|participants?|participat\w+|took part|take part|taking part|"
                         r"joined|among the (?:leaders|guests|participants|delegates)|in attendance|guests included|"
                         r"included|include|present at|represented)\b", re.I)
-SPEAK_CUE = re.compile(r"\b(keynote|speech|address(?:ed)?|spoke|speaking|told (?:the )?(?:international )?"
+SPEAK_CUE = re.compile(r"\b(told (?:a|the) (?:press )?(?:briefing|press conference|news conference|reporters)|keynote|speech|address(?:ed)?|spoke|speaking|told (?:the )?(?:international )?"
                        r"(?:party )?(?:delegates|participants|meeting|summit|audience|gathering)|said at|"
                        r"comments at|remarks|opening ceremony|praised|applauded|endorsed|hailed|lauded|"
                        r"commended|delivered)\b", re.I)
+NEGATION = re.compile(r"\b(not|n[’']t|never|no)\b", re.I)
+SAY = r"said|says|told|added|explained|emphasi[sz]ed|stressed|noted|revealed|announced|stated"
 DELEGATION = re.compile(r"\bdelegation\s+(?:headed|led)\s+by\b|\b-led\s+delegation\b|\bdelegation\s+of\b|\bparty\s+delegation\b", re.I)
 KIND_RANK = ["summit", "dialogue", "forum", "congress", "briefing", "training", "programme", "visit", "meeting"]
 COMPATIBLE = {"summit", "dialogue", "meeting", "forum"}
+MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december"}
 GENERIC_WORDS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "high", "level",
                  "high-level", "upcoming", "annual", "weekend", "meeting", "summit", "dialogue", "forum",
                  "event", "four-day", "two-day", "three-day", "such", "first", "last", "next", "propaganda",
@@ -91,13 +103,19 @@ class Cluster:
     @property
     def kind(self) -> str:
         kinds = {m.kind for m in self.mentions}
+        for m in self.mentions:
+            if m.named:
+                kinds |= {EVENT_KINDS[w] for w in re.findall(r"[a-z]+", m.name.lower()) if w in EVENT_KINDS
+                          and EVENT_KINDS[w] in ("summit", "dialogue", "forum", "congress")}
         return next(k for k in KIND_RANK if k in kinds) if kinds & set(KIND_RANK) else "other"
 
     @property
     def name(self) -> str:
         named = [m for m in self.mentions if m.named]
         pool = named or self.mentions
-        return max(pool, key=lambda m: (len(m.name.split()) if not m.anaphoric else 0, -m.start)).name
+        kind = self.kind
+        return max(pool, key=lambda m: (kind in m.name.lower(), len(m.name.split()) if not m.anaphoric else 0,
+                                        -m.start)).name
 
 
 def kind_of(trigger: str) -> str:
@@ -129,15 +147,23 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         trig = m.group("trig").lower()
         mods = m.group("mods") or ""
-        if re.search(r"\b(?:and|or|but|which|who|that|to|is|was|were|has|had)\b", mods, re.I):
-            continue
         det = m.group("det").lower()
         pp = m.group("pp") or ""
         if trig == "delegation":
             pp = ""
+            s_text = text[max(0, m.start() - 200):m.end() + 200]
+            if not re.search(r"\b(travel\w*|visit\w*|arriv\w*|toured|went to|to brief)\b", s_text, re.I):
+                continue  # a delegation taking part in an event is a participation, not an event
+        if kind_of(trig) == "programme" and not re.search(r"\d|\b(fund|invite|train|sponsor)\w*", text[
+                max(0, m.start() - 150):m.end() + 150], re.I):
+            continue  # a programme is an event when it has a target or an activity
+        month_det = det.rstrip("’'s") in MONTH_NAMES
         name = _clean_name(f"{mods}{m.group('trig')}{pp}")
+        if month_det:
+            name = _clean_name(f"{m.group('det')} {name}")
         words = {w.lower().strip("“”\"’'") for w in re.findall(r"[\w“”\"’'-]+", f"{mods}{m.group('trig')}")}
-        anaphoric = det in ("the", "this", "that", "its", "their") and not pp and words <= GENERIC_WORDS | {trig}
+        anaphoric = (det in ("the", "this", "that", "its", "their") or month_det) and not pp and \
+            words <= GENERIC_WORDS | {trig}
         start = m.start("mods") if mods else m.start("trig")
         place = None
         for w in mods.split():
@@ -146,7 +172,6 @@ def find_mentions(text: str) -> list[Mention]:
         mentions.append(Mention(start, m.end(), kind_of(trig), name, False, anaphoric, place=place))
     for m in MET_IN.finditer(text):
         subj = m.group("subj")
-        subj = subj[max(subj.rfind(","), subj.rfind(" and ")) + 1:] if False else subj
         if re.search(rf"\b({TRIGGER_RE})\b", subj, re.I):
             continue
         name = "meeting of " + re.sub(r"^(?:the|a)\s+", "", subj).strip()
@@ -207,7 +232,7 @@ class EventFinder:
             return None
         for c in clusters:  # the same name is the same event
             if any(_same_name(m.name, x.name) for x in c.mentions if (x.named or not x.anaphoric)) \
-                    and not (m.anaphoric and m.kind not in COMPATIBLE):
+                    and (c.kind == m.kind or {c.kind, m.kind} <= COMPATIBLE):
                 if not self._conflict(c, place, dates):
                     return c
         if m.named or m.place and not m.anaphoric:
@@ -245,17 +270,24 @@ class EventFinder:
             return (m.place, hit.code if hit else None)
         best = None
         for s, e, ent in places:
-            if s_start <= s < s_end and re.search(r"\b(?:in|at)\s+$", text[max(s_start, s - 4):s]):
-                dist = abs(s - m.end)
-                if best is None or dist < best[0]:
-                    best = (dist, ent)
+            if not (s_start <= s < s_end and re.search(r"\b(?:in|at)\s+$", text[max(s_start, s - 4):s])):
+                continue
+            dist = s - m.end if s >= m.end else (m.start - e) * 2
+            if dist > 90:
+                continue
+            if best is None or dist < best[0]:
+                best = (dist, ent, e)
         if best is None:
             return None
-        ent = best[1]
-        return (ent.name, ent.country)
+        _, ent, e = best
+        country = ent.country
+        follow = re.match(r",\s+([A-Z][\w ]+?)\b(?=[,.;]|\s+(?:on|in|at|under|with|for)\b)", text[e:e + 40])
+        if follow and (hit := self.countries.lookup(follow.group(1))):
+            country = country or hit.code
+        return (ent.name, country)
 
     def _fill(self, c: Cluster, m: Mention, text, s_start, s_end, sentence, dates, place, by_span) -> None:
-        if place and not c.place:
+        if place and not c.place and not m.anaphoric:
             c.place, c.country = place[0], place[1]
             if c.country is None:
                 hit = self.countries.lookup(place[0])
@@ -266,10 +298,10 @@ class EventFinder:
         if near and not c.start:
             d = min(near, key=lambda d: abs(d.start - m.start))
             c.start, c.end = d.begin, d.finish
-        if HYBRID.search(sentence):
+        around = text[max(s_start, m.start - 60):min(s_end, m.end + 60)]
+        if HYBRID.search(around) and not re.search(r"hybrid\s+(?:democra|regime)", around, re.I):
             c.format = "hybrid"
-        elif VIRTUAL.search(sentence) and c.format != "hybrid" and re.search(
-                r"\b(online|virtual\w*|video)\b", text[max(s_start, m.start - 40):m.end + 40], re.I):
+        elif VIRTUAL.search(around) and c.format != "hybrid":
             c.format = "virtual"
         if c.edition is None:
             e = EDITION.search(sentence) or re.match(r"(?P<ord>\d+)(?:st|nd|rd|th)\b", m.name) or re.search(
@@ -280,6 +312,26 @@ class EventFinder:
                 c.edition = ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0) or None
 
     # -- participations ----------------------------------------------------------------
+
+    @staticmethod
+    def _holds(text, s, e, event_start, ents) -> bool:
+        """'X held a briefing', 'X of the Y is planning to hold a dialogue': X holds the event."""
+        between = text[e:event_start]
+        hold = HOLD_VERB.search(between)
+        if not hold:
+            return False
+        lead = between[:hold.start()]
+        if re.search(r"\bof\s+(?:the\s+)?$", text[max(0, s - 8):s]):
+            return False  # "… of the CCP held": the CCP qualifies the holder
+        if BEFORE_HOLD.match(lead):
+            return True
+        # "the International Liaison Department of the CCP held …": X heads the phrase
+        of = re.match(r"^\s+of\s+(?:the\s+)?", lead)
+        if of:
+            nxt = next(((a, b) for a, b, _ in ents if a == e + of.end()), None)
+            if nxt and BEFORE_HOLD.match(text[nxt[1]:e + hold.start()]):
+                return True
+        return False
 
     def _participations(self, text, sents, clusters, keys, by_span, mentions, assigned, events):
         out: dict[tuple[str, str], ParticipationFact] = {}
@@ -311,6 +363,7 @@ class EventFinder:
                         add(c, ent, "organizer", (x.start, x.end))
                         c.organizer = c.organizer or ent.id
         paragraphs = _paragraph_spans(text)
+        briefing = next((c for c in clusters if c.kind == "briefing" and keys.get(id(c))), None)
         for s_start, s_end in sents:
             sentence = text[s_start:s_end]
             in_sentence = [m for m in mentions if s_start <= m.start < s_end]
@@ -339,16 +392,19 @@ class EventFinder:
                     continue  # inside an event's own name
                 if ORGANIZED_BY.search(text[max(s_start, s - 30):s]):
                     role = "organizer" if ent.type != "person" else "host"
-                elif in_sentence and HOLD_VERB.search(text[e:in_sentence[0].start]) and s < in_sentence[0].start \
-                        and len(text[e:in_sentence[0].start]) < 60:
+                elif in_sentence and s < in_sentence[0].start and self._holds(text, s, e, in_sentence[0].start, ents):
                     role = "host" if ent.type == "person" else "organizer"
                 elif DELEGATION.search(sentence) and (re.search(r"(headed|led)\s+by\s+(?:\w+\s+){0,4}$", before)
                                                      or ent.type == "party"):
                     role = "delegation"
                 elif SPEAK_CUE.search(sentence) and ent.type == "person":
                     role = "speaker"
-                elif ATTEND_CUE.search(sentence):
+                elif ATTEND_CUE.search(sentence) and not NEGATION.search(sentence):
                     role = "attendee"
+                elif briefing is not None and ent.type == "person" and re.match(
+                        rf"^(?:,[^,]{{2,80}},)?\s+(?:{SAY})\b", text[e:s_end]):
+                    add(briefing, ent, "speaker", (s_start, s_end))
+                    continue
                 if role is None:
                     continue
                 if role in ("organizer", "host") and cluster is not None:

@@ -18,7 +18,7 @@ TITLES = sorted({
     "speaker", "chief executive", "commissioner", "minister of state", "defence minister", "defense minister",
     "finance minister", "interior minister", "trade minister", "opposition leader", "member",
     "politburo member", "secretary", "deputy secretary-general", "deputy general secretary", "founder",
-    "co-founder", "general", "lieutenant general", "vice chair", "deputy chairman", "deputy leader",
+    "co-founder", "general", "councillor", "counsellor", "counselor", "minister-counsellor", "lieutenant general", "vice chair", "deputy chairman", "deputy leader",
 }, key=len, reverse=True)
 TITLE_RE = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in TITLES)
 HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Comrade)\.?"
