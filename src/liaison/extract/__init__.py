@@ -16,6 +16,7 @@ from liaison.extract.events import EventFinder
 from liaison.extract.figures import find_figures
 from liaison.extract.gazetteer import Gazetteer
 from liaison.extract.quotes import find_quotes
+from liaison.extract.spans import Sentences
 from liaison.extract.nlp import ModelNotInstalled, load_spacy
 from liaison.model import Document, DocumentFacts
 
@@ -68,13 +69,8 @@ class Extractor:
         """The facts of one document from its spaCy parse (a pure function of both)."""
         text = doc.text
         entities = self.entities.find(parsed, self.nlp)
-        sents = [(s.start_char, s.end_char) for s in parsed.sents]
-
-        def sentence_of(pos: int) -> tuple[int, int]:
-            for start, end in sents:
-                if start <= pos < end:
-                    return start, end
-            return pos, pos
+        sents = Sentences([(s.start_char, s.end_char) for s in parsed.sents], len(text))
+        sentence_of = sents.of
 
         quotes = find_quotes(text, entities, sentence_of)
         events, participations = self.events.find(text, sents, entities, doc.published)

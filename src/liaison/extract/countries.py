@@ -22,7 +22,7 @@ EXTRA = {"u.s.": "USA", "u.s": "USA", "us": "USA", "u.s.a.": "USA", "usa": "USA"
          "soviet union": "SUN", "soviet": "SUN", "ussr": "SUN", "south korean": "KOR",
          "north korean": "PRK", "burmese": "MMR", "kiwi": "NZL", "emirati": "ARE",
          "argentine": "ARG", "argentinian": "ARG", "filipino": "PHL", "philippine": "PHL",
-         "vietnamese": "VNM", "myanmar": "MMR", "the philippines": "PHL", "the united states": "USA"}
+         "vietnamese": "VNM", "lao": "LAO", "laotian": "LAO", "myanmar": "MMR", "the philippines": "PHL", "the united states": "USA"}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from liaison.extract.countries import Countries
 from liaison.extract.gazetteer import Entry, Gazetteer
-from liaison.extract.lexicon import HONORIFICS, NOT_NAME_WORDS, TITLE_RE, TITLES
+from liaison.extract.lexicon import HONORIFICS, NOT_NAME_WORDS, TITLE_RE
+from liaison.extract.spans import Sentences, SpanIndex
 from liaison.model import EntityFact
 
 PARTY_NAME = re.compile(r"\b(Party|League for Democracy|National Front|Popular Front|Patriotic Front|"
@@ -32,6 +33,8 @@ PRE_TITLE = re.compile(rf"(?P<title>(?i:{TITLE_RE}))\s*,?\s*$")
 POST_TITLE = re.compile(
     rf"^\s*,\s*(?:(?:the|a|an|its|his|her)\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}})?"
     rf"(?P<title>(?i:{TITLE_RE}))\b(?:\s+(?P<of>of\s+(?:the\s+)?[^,.;:“”\"]{{2,60}}))?")
+PARTY_OF = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){0,5}Party\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}"
+                      r"(?:\s+\([A-Z][\w’'–-]*(?:\s+[A-Z][\w’'–-]*)*\))?")
 RULING = re.compile(
     r"\b(?:(?P<country>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?:’s|'s)\s+)?(?:the\s+)?(?P<desc>ruling\s+(?:Communist\s+)?[Pp]arty"
     r"|(?<![\w-]\s)Communist\s+Party)(?!\s+(?:of|Congress|School|Committee|[A-Z]))")
@@ -164,6 +167,9 @@ class EntityFinder:
                 start, end = trim(text, start, end)
                 if end > start:
                     out.append(Candidate(start, end, "person", 2))
+        for m in PARTY_OF.finditer(text):
+            start, end = trim(text, *m.span())
+            out.append(Candidate(start, end, "party", 2))
         for m in RULING.finditer(text):
             out.append(Candidate(m.start("desc") if not m.group("country") else m.start(), m.end(), "party", 2,
                                  name="@ruling:" + (m.group("country") or "")))
@@ -207,32 +213,37 @@ class EntityFinder:
     # -- the whole document ------------------------------------------------------------
 
     def find(self, doc, nlp) -> list[EntityFact]:
+        """The entities of a parsed document; ``doc.text`` is the cleaned text."""
         text = doc.text
-        sents = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(text))]
+        sents = Sentences([(s.start_char, s.end_char) for s in doc.sents]
+                          if doc.has_annotation("SENT_START") else [], len(text))
         ner = self.ner_candidates(text, doc.ents)
-        country_spans = [(c.start, c.country) for c in ner if c.type in ("country", "place") and c.country]
-
-        def sentence_of(pos: int) -> tuple[int, int]:
-            for s, e in sents:
-                if s <= pos < e:
-                    return s, e
-            return 0, len(text)
+        countries = SpanIndex([(c.start, c.end, c.country) for c in ner
+                               if c.type in ("country", "place") and c.country])
+        sentence_of = sents.of
 
         def sentence_countries(pos: int) -> set[str]:
             s, e = sentence_of(pos)
-            return {code for p, code in country_spans if s <= p < e}
+            return {code for _, _, code in countries.between(s, e)}
 
         candidates = self.gazetteer_candidates(doc, nlp, sentence_countries) + self.rule_candidates(text) + ner
         chosen = self._resolve_overlaps(candidates)
+        for cand in chosen:  # "Mr Xi", "Ms Suu Kyi": the honorific belongs to the mention
+            if cand.type == "person":
+                lead = re.search(rf"\b{HONORIFICS}\s+$", text[max(0, cand.start - 10):cand.start])
+                if lead:
+                    cand.start -= len(lead.group(0))
         return self._group(text, chosen, sentence_of)
 
     @staticmethod
     def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+        occupied = bytearray(max((c.end for c in candidates), default=0) + 1)
         taken: list[Candidate] = []
         for cand in ordered:
-            if any(cand.start < t.end and t.start < cand.end for t in taken):
+            if any(occupied[cand.start:cand.end]):
                 continue
+            occupied[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
             taken.append(cand)
         return sorted(taken, key=lambda c: c.start)
 
@@ -294,7 +305,16 @@ class EntityFinder:
                 tokens = name_tokens(surface)
                 add(("person", fold(" ".join(tokens))), "person", " ".join(tokens), cand)
             else:
+                if cand.priority == 1 and cand.type in ("place", "organization") and len(surface.split()) <= 2:
+                    group = self._person_group(persons, surface)
+                    if group is not None:  # "Somsak" after "Somsak Vongsa": the model took him for a place
+                        group.spans.append((cand.start, cand.end))
+                        continue
                 add((cand.type, fold(surface)), cand.type, surface, cand, cand.country)
+
+        for group in groups:  # "Lao People's Revolutionary Party", "Communist Party of Vietnam"
+            if group.type in ("party", "organization") and group.country is None and group.entry is None:
+                group.country = self._country_in(group.name, {})
 
         for group in persons:
             self._person_details(text, group, by_key, sentence_of)
@@ -393,11 +413,13 @@ class EntityFinder:
         return self._country_in(m.group(1), by_key)
 
     def _country_in(self, phrase: str, by_key) -> str | None:
-        code = None
-        for word_run in re.findall(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*", phrase):
-            code = code or self.countries.code(word_run)
-        if code:
-            return code
+        words = re.findall(r"[A-Z][\w’'.-]*", phrase)
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                chunk = re.sub(r"[’']s$", "", " ".join(words[i:i + n]))
+                hit = self.countries.lookup(chunk)
+                if hit and hit.kind != "capital":
+                    return hit.code
         folded = fold(phrase)
         for group in by_key.values():
             if group.type in ("party", "organization") and group.country:

@@ -24,6 +24,7 @@ from datetime import date
 
 from liaison.extract.countries import Countries
 from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
+from liaison.extract.spans import Sentences, SpanIndex
 from liaison.extract.timex import find_dates
 from liaison.model import EntityFact, EventFact, ParticipationFact
 
@@ -46,6 +47,7 @@ DESCRIBED = re.compile(
     rf"(?P<mods>(?:(?!{MOD_STOP}\b)[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
     rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)[^,.;:()“”\"\s]+\s*){{1,10}})?", re.I)
 MET_IN = re.compile(r"(?P<subj>\b(?:the|a)\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
+HELD_TALKS = re.compile(r"\b(?:held|hold|holds|holding|began|opened|concluded)\s+(?:\w+\s+){0,2}?(?P<trig>talks)\b")
 VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
 VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
 HYBRID = re.compile(r"\b(mostly[- ]virtual|hybrid|partly[- ]virtual|in person and online|online and in person|mostly online)\b", re.I)
@@ -152,7 +154,9 @@ def find_mentions(text: str) -> list[Mention]:
         if trig == "delegation":
             pp = ""
             s_text = text[max(0, m.start() - 200):m.end() + 200]
-            if not re.search(r"\b(travel\w*|visit\w*|arriv\w*|toured|went to|to brief)\b", s_text, re.I):
+            if not re.search(r"\b(travel\w*|visit\w*|arriv\w*|toured|went to|to brief)\b", s_text, re.I) or \
+                    re.search(r"\b(?:for|to attend|to join|to take part in|at)\s+(?:the|a|this|that)\s+(?:\w+\s+)?"
+                              r"(?:meeting|summit|dialogue|forum|talks|congress|conference)\b", s_text, re.I):
                 continue  # a delegation taking part in an event is a participation, not an event
         if kind_of(trig) == "programme" and not re.search(r"\d|\b(fund|invite|train|sponsor)\w*", text[
                 max(0, m.start() - 150):m.end() + 150], re.I):
@@ -170,6 +174,9 @@ def find_mentions(text: str) -> list[Mention]:
             if w[:1].isupper() and w.strip("“”\"") not in ("High-Level",):
                 place = w.strip("“”\"’'")
         mentions.append(Mention(start, m.end(), kind_of(trig), name, False, anaphoric, place=place))
+    for m in HELD_TALKS.finditer(text):
+        if not any(x.start <= m.start("trig") < x.end for x in mentions):
+            mentions.append(Mention(m.start("trig"), m.end("trig"), "meeting", "talks", False, False))
     for m in MET_IN.finditer(text):
         subj = m.group("subj")
         if re.search(rf"\b({TRIGGER_RE})\b", subj, re.I):
@@ -179,11 +186,8 @@ def find_mentions(text: str) -> list[Mention]:
     return sorted(mentions, key=lambda x: x.start)
 
 
-def sentences_with(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in sents:
-        if s <= pos < e:
-            return s, e
-    return 0, 0
+def sentences_with(sents, pos: int) -> tuple[int, int]:
+    return sents.of(pos)
 
 
 class EventFinder:
@@ -194,7 +198,7 @@ class EventFinder:
              published: date | None) -> tuple[list[EventFact], list[ParticipationFact]]:
         mentions = find_mentions(text)
         by_span = sorted(((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda x: x[0])
-        places = [(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")]
+        places = SpanIndex([(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")])
         clusters: list[Cluster] = []
         assigned: dict[int, Cluster] = {}
         for i, m in enumerate(mentions):
@@ -202,7 +206,7 @@ class EventFinder:
             sentence = text[s_start:s_end]
             dates = find_dates(sentence, published, offset=s_start)
             place = self._place(text, m, s_start, s_end, places)
-            target = self._attach(m, clusters, place, dates)
+            target = self._attach(m, clusters, place, [] if m.anaphoric else dates)
             if target is None:
                 target = Cluster()
                 clusters.append(target)
@@ -269,7 +273,7 @@ class EventFinder:
             hit = self.countries.lookup(m.place)
             return (m.place, hit.code if hit else None)
         best = None
-        for s, e, ent in places:
+        for s, e, ent in places.between(s_start, s_end):
             if not (s_start <= s < s_end and re.search(r"\b(?:in|at)\s+$", text[max(s_start, s - 4):s])):
                 continue
             dist = s - m.end if s >= m.end else (m.start - e) * 2
@@ -295,6 +299,11 @@ class EventFinder:
             if ent_country := next((ent.country for s, e, ent in by_span if text[s:e] == place[0] and ent.country), None):
                 c.country = c.country or ent_country
         near = [d for d in dates if d.begin]
+        for d in near:  # "the congress, which ends on Sunday"
+            if c.start and re.search(r"\b(ends?|ended|closes?|closed|until|runs? to|concludes?)\s+(?:on\s+)?$",
+                                     text[max(s_start, d.start - 25):d.start], re.I) and d.begin >= c.start:
+                c.end = d.begin
+                near = [x for x in near if x is not d]
         if near and not c.start:
             d = min(near, key=lambda d: abs(d.start - m.start))
             c.start, c.end = d.begin, d.finish
@@ -340,9 +349,7 @@ class EventFinder:
         main = max(clusters, key=lambda c: (len(c.mentions) + (2 if any(x.named for x in c.mentions) else 0),
                                              -clusters.index(c)))
         mention_cluster = {(m.start, m.end): assigned[i] for i, m in enumerate(mentions)}
-        party_by_name = {}
-        for s, e, ent in by_span:
-            party_by_name.setdefault(ent.id, ent)
+        span_index = SpanIndex(by_span)
 
         def add(cluster, ent, role, span):
             key = keys.get(id(cluster))
@@ -358,30 +365,31 @@ class EventFinder:
             for x in c.mentions:
                 if not x.named:
                     continue
-                for s, e, ent in by_span:
-                    if x.start <= s < x.end and ent.type in ("party", "organization"):
+                for s, e, ent in span_index.between(x.start, x.end):
+                    if ent.type in ("party", "organization"):
                         add(c, ent, "organizer", (x.start, x.end))
                         c.organizer = c.organizer or ent.id
-        paragraphs = _paragraph_spans(text)
+        paragraphs = Sentences(_paragraph_spans(text), len(text))
+        mention_index = SpanIndex([(m.start, m.end, m) for m in mentions])
         briefing = next((c for c in clusters if c.kind == "briefing" and keys.get(id(c))), None)
         for s_start, s_end in sents:
             sentence = text[s_start:s_end]
-            in_sentence = [m for m in mentions if s_start <= m.start < s_end]
-            ents = [(s, e, ent) for s, e, ent in by_span if s_start <= s < s_end
-                    and ent.type in ("person", "party", "organization")]
+            in_sentence = [m for _, _, m in mention_index.between(s_start, s_end)]
+            ents = [(s, e, ent) for s, e, ent in span_index.between(s_start, s_end)
+                    if ent.type in ("person", "party", "organization")]
             if not ents:
                 continue
-            p_start, p_end = next(((a, b) for a, b in paragraphs if a <= s_start < b), (s_start, s_end))
+            p_start, p_end = paragraphs.of(s_start)
             cluster = None
             if in_sentence:
                 cluster = mention_cluster.get((in_sentence[0].start, in_sentence[0].end))
             # event-less sentences belong to the event their paragraph is about, or the main one
             if cluster is None or keys.get(id(cluster)) is None:
-                para_mentions = [m for m in mentions if p_start <= m.start < p_end]
+                para_mentions = [m for _, _, m in mention_index.between(p_start, p_end)]
                 cluster = mention_cluster.get((para_mentions[0].start, para_mentions[0].end)) if para_mentions else main
                 if keys.get(id(cluster)) is None:
                     cluster = main
-                place_here = [ent for s, e, ent in by_span if s_start <= s < s_end and ent.type == "place"]
+                place_here = [ent for s, e, ent in span_index.between(s_start, s_end) if ent.type == "place"]
                 for c in clusters:
                     if c.place and any(p.name == c.place for p in place_here) and keys.get(id(c)):
                         cluster = c

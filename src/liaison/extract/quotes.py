@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from liaison.extract.lexicon import SPEECH_VERBS
+from liaison.extract.spans import SpanIndex
 from liaison.model import EntityFact, QuoteFact
 
 OPEN = "“\"‘"
@@ -32,6 +33,7 @@ class QuoteSpan:
     paragraph: int
     opens_paragraph: bool
     block: bool = False
+    unclosed: bool = False  # ran to the end of its paragraph: continues in the next
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -64,7 +66,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 while stop > start and (text[stop - 1].isspace() or text[stop - 1] in ",;:"):
                     stop -= 1
                 if stop > start:
-                    spans.append(QuoteSpan(start, stop, n, opens_paragraph=(i == ps)))
+                    spans.append(QuoteSpan(start, stop, n, opens_paragraph=(i == ps), unclosed=(j == -1)))
                 i = end + 1
                 continue
             i += 1
@@ -77,15 +79,18 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 
 
 def find_quotes(text: str, entities: list[EntityFact], sentence_of) -> list[QuoteFact]:
-    mentions = sorted((s, e, ent) for ent in entities if ent.type in ("person", "party", "organization")
-                      for s, e in ent.mentions)
+    index = SpanIndex([(s, e, ent) for ent in entities if ent.type in ("person", "party", "organization")
+                       for s, e in ent.mentions])
+    by_id = {e.id: e for e in entities}
     quotes: list[QuoteFact] = []
+    resolved: list[tuple[QuoteSpan, str | None]] = []
     previous: tuple[int, str | None] | None = None  # (paragraph, speaker id)
     spans = find_quote_spans(text)
-    inside = [(q.start, q.end) for q in spans]
+    quote_index = SpanIndex([(q.start, q.end, None) for q in spans])
 
     def outside_quotes(s: int) -> bool:
-        return not any(a <= s < b for a, b in inside)
+        before = quote_index.before(s + 1)
+        return not (before and before[-1][0] <= s < before[-1][1])
 
     for q in spans:
         words = len(text[q.start:q.end].split())
@@ -102,15 +107,15 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of) -> list[Quot
         before_text = text[s_start:q.start]
         speaker = None
         # 1. "X said" / "said X" right after the quote
-        for s, e, ent in mentions:
-            if close <= s < close + len(after_text) and ent.type == "person":
+        for s, e, ent in index.between(close, close + len(after_text)):
+            if ent.type == "person":
                 speaker = ent
                 break
         pron = PRONOUN_SAID.search(after_text[:40]) or PRONOUN_SAID.search(before_text[-60:])
         if speaker is None and pron and not re.search(r"[A-Z]", after_text[:3]):
-            speaker = _by_pronoun((pron.group("pron") or pron.group("pron2")).lower(), mentions, q.start, quotes, entities)
+            speaker = _by_pronoun((pron.group("pron") or pron.group("pron2")).lower(), index, q.start)
         if speaker is None:
-            candidates = [(s, e, ent) for s, e, ent in mentions if s_start <= s < q.start and outside_quotes(s)]
+            candidates = [(s, e, ent) for s, e, ent in index.between(s_start, q.start) if outside_quotes(s)]
             verb_subjects = [c for c in candidates if SUBJECT_VERB.match(text[c[1]:q.start])
                              and c[2].type == "person"]
             people = [c for c in candidates if c[2].type == "person"]
@@ -122,26 +127,35 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of) -> list[Quot
                 speaker = candidates[-1][2]
             if speaker is None:
                 if pron := re.search(r"\b(he|she|it)\b", before_text, re.I):
-                    speaker = _by_pronoun(pron.group(1).lower(), mentions, q.start, quotes, entities)
+                    speaker = _by_pronoun(pron.group(1).lower(), index, q.start)
         if speaker is None and previous and q.opens_paragraph and q.paragraph - previous[0] <= 1:
-            speaker = next((e for e in entities if e.id == previous[1]), None)
+            speaker = by_id.get(previous[1])
         if speaker is None and previous and q.paragraph == previous[0]:
-            speaker = next((e for e in entities if e.id == previous[1]), None)
+            speaker = by_id.get(previous[1])
         speaker_id = speaker.id if speaker else None
         previous = (q.paragraph, speaker_id)
+        resolved.append((q, speaker_id))
         if words < MIN_WORDS:
             continue
         if NAME_BEFORE.search(text[max(0, q.start - 12):q.start - 1]) and re.search(
                 r"(meeting|summit|dialogue|forum|conference|congress)$", text[q.start:q.end], re.I):
             continue  # a quoted event name, not a quotation
         quotes.append(QuoteFact(speaker=speaker_id, text=text[q.start:q.end], span=(q.start, q.end)))
+    # A quotation left open at a paragraph's end is spoken by whoever the continuation names.
+    speaker_at = {q.start: sp for q, sp in resolved}
+    for (q, sp), nxt in zip(reversed(resolved[:-1]), reversed(resolved[1:])):
+        if q.unclosed and nxt[0].opens_paragraph and nxt[0].paragraph == q.paragraph + 1 and speaker_at[nxt[0].start]:
+            speaker_at[q.start] = speaker_at[nxt[0].start]
+    for quote in quotes:
+        quote.speaker = speaker_at.get(quote.span[0], quote.speaker)
     return quotes
 
 
-def _by_pronoun(pron: str, mentions, pos: int, quotes: list[QuoteFact], entities) -> EntityFact | None:
+def _by_pronoun(pron: str, index: SpanIndex, pos: int) -> EntityFact | None:
     wanted = ("person",) if pron in ("he", "she") else ("organization", "party", "person")
-    for s, e, ent in reversed(mentions):
-        if s < pos and ent.type in wanted:
+    earlier = index.before(pos)
+    for s, e, ent in reversed(earlier[-200:]):
+        if ent.type in wanted:
             if pron == "it" and ent.type == "person":
                 continue
             return ent

@@ -91,7 +91,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
                 delta = (wd - published.weekday()) % 7
                 when = published + timedelta(days=delta)
             else:
-                delta = (published.weekday() - wd) % 7 or 7
+                delta = (published.weekday() - wd) % 7 or (7 if lead == "last" else 0)
                 when = published - timedelta(days=delta)
             out.append(Timex(offset + m.start(), offset + m.end(), when, when, m.group(0)))
         for m in RELATIVE.finditer(text):

@@ -1,0 +1,180 @@
+"""Extraction on our own fixtures: hard cases of titles, coreference, quotes, dates and figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import FIXTURES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from liaison.extract.figures import find_figures
+from liaison.extract.quotes import find_quote_spans
+from liaison.extract.timex import find_dates
+from liaison.ingest import content_hash, prepare, read_path
+from liaison.model import Document
+
+
+def extract_file(extractor, name):
+    (raw,) = list(read_path(str(FIXTURES / "articles" / name), 5_000_000))
+    doc = prepare(raw)
+    return doc, extractor.extract(doc)
+
+
+def by_name(facts, name):
+    for e in facts.entities:
+        if e.name == name or name in e.aliases:
+            return e
+    raise AssertionError(f"{name!r} not among {[e.name for e in facts.entities]}")
+
+
+def make_doc(text, published=None):
+    return Document(source="t.txt", text=text, content_hash=content_hash(text), published=published,
+                    language="en")
+
+
+def test_titles_before_and_after_names_and_possessive_countries(extractor):
+    doc, facts = extract_file(extractor, "vientiane-talks.md")
+    tran = by_name(facts, "Tran Van Minh")
+    assert tran.country == "VNM" and "Prime Minister" in tran.titles
+    assert "Mr Tran" in tran.aliases  # one person however the text names him
+    somsak = by_name(facts, "Somsak Vongsa")
+    assert somsak.country == "LAO" and any("Deputy Prime Minister" in t for t in somsak.titles)
+    assert "Somsak" in somsak.aliases
+    lprp = by_name(facts, "Lao People's Revolutionary Party")
+    assert lprp.type == "party" and lprp.country == "LAO"
+    for entity in facts.entities:
+        for start, end in entity.mentions:
+            assert doc.text[start:end] in [entity.name, *entity.aliases]
+
+
+def test_event_with_date_place_delegation_and_quote(extractor):
+    doc, facts = extract_file(extractor, "vientiane-talks.md")
+    (talks,) = [e for e in facts.events if e.kind == "meeting"]
+    assert talks.start == "2019-03-04"  # "on Monday", published that Monday
+    assert talks.place == "Vientiane" and talks.country == "LAO"
+    roles = {(p.entity, p.role) for p in facts.participations if p.event == talks.id}
+    tran = by_name(facts, "Tran Van Minh")
+    assert (tran.id, "delegation") in roles
+    (quote,) = facts.quotes
+    assert quote.speaker == tran.id and quote.text.startswith("Our two parties will send")
+    figure = next(f for f in facts.figures if f.unit == "cadres")
+    assert figure.value == 300
+
+
+def test_party_international_congress_straight_quotes_and_pronouns(extractor):
+    doc, facts = extract_file(extractor, "socialist-congress.md")
+    (congress,) = [e for e in facts.events if e.kind == "congress"]
+    assert congress.edition == 25 and congress.place == "Lisbon" and congress.country == "PRT"
+    assert congress.start == "2024-11-29"
+    lindqvist = by_name(facts, "Maria Lindqvist")
+    wanjiru = by_name(facts, "Grace Wanjiru")
+    assert wanjiru.country == "KEN"
+    assert by_name(facts, "Andrés Muñoz").country == "CHL"
+    speakers = {q.text.split()[0]: q.speaker for q in facts.quotes}
+    assert speakers == {"Our": lindqvist.id, "We": wanjiru.id}
+    attendees = {p.entity for p in facts.participations if p.role == "attendee"}
+    assert wanjiru.id in attendees and by_name(facts, "Andrés Muñoz").id in attendees
+    values = {(f.value, f.unit, f.qualifier) for f in facts.figures}
+    assert (130, "parties", "more than") in values and (90, "countries", "over") in values
+
+
+def test_virtual_forum_across_the_year_boundary(extractor):
+    doc, facts = extract_file(extractor, "new-year-forum.md")
+    forum = next(e for e in facts.events if e.kind == "forum")
+    assert forum.start == "2024-12-26" and forum.format == "virtual"
+    mpp = by_name(facts, "Mongolian People's Party")
+    assert forum.organizer == mpp.id
+    assert any(f.value == 40 and f.unit == "politicians" for f in facts.figures)
+    assert any(f.value == 2 and f.unit == "years" for f in facts.figures)
+
+
+@pytest.mark.parametrize("text,published,expected", [
+    ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
+    ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),
+    ("will meet on Tuesday", date(2021, 7, 6), ("2021-07-06", "2021-07-06")),
+    ("opened on December 30", date(2021, 1, 2), ("2020-12-30", "2020-12-30")),
+    ("from November 30 to December 3 in Beijing", date(2017, 11, 24), ("2017-11-30", "2017-12-03")),
+    ("from 30 Dec to 2 Jan", date(2019, 1, 5), ("2018-12-30", "2019-01-02")),
+    ("met yesterday", date(2020, 3, 1), ("2020-02-29", "2020-02-29")),
+])
+def test_relative_and_partial_dates_resolve_with_the_publication_date(text, published, expected):
+    (t,) = find_dates(text, published)
+    assert (t.begin.isoformat(), t.finish.isoformat()) == expected
+
+
+def test_dates_without_a_year_stay_unknown_without_a_publication_date():
+    assert [t.begin for t in find_dates("on Friday, and on July 6", None)] == [None]
+
+
+@pytest.mark.parametrize("text,value,unit,qualifier", [
+    ("More than six million copies were printed", 6_000_000, "copies", "more than"),
+    ("delegates from 160-plus countries", 160, "countries", "more than"),
+    ("some twenty-one languages", 21, "languages", "some"),
+    ("invite 15,000 leaders from foreign parties", 15_000, "leaders", None),
+    ("a four-day meeting", 4, "days", None),
+    ("nearly 2.5 million members", 2_500_000, "members", "nearly"),
+])
+def test_figures_in_digits_and_words(text, value, unit, qualifier):
+    (fig,) = find_figures(text)
+    assert (fig.value, fig.unit, fig.qualifier) == (value, unit, qualifier)
+
+
+@pytest.mark.parametrize("text", [
+    "The 19th congress opened on October 18, 2017.", "He was aged 64 when he died in 1998.",
+    "Parties met in 2019 and again at 4:30pm.", "the 100th anniversary", "hundreds of parties took part",
+])
+def test_dates_ordinals_ages_and_vague_amounts_are_not_figures(text):
+    assert find_figures(text) == []
+
+
+def test_quote_running_over_a_paragraph_break_keeps_its_speaker(extractor):
+    text = ("Party secretary Lena Ortiz addressed the forum in Quito.\n\n"
+            "“We will open our schools to every party that asks,\n\n"
+            "“and we will send our teachers abroad as well,” Ms Ortiz said.")
+    facts = extractor.extract(make_doc(text))
+    spans = find_quote_spans(text)
+    assert len(spans) == 2
+    ortiz = by_name(facts, "Lena Ortiz")
+    assert [q.speaker for q in facts.quotes] == [ortiz.id, ortiz.id]
+
+
+@pytest.mark.parametrize("text", ["", "“”", "“ ” \" \"", "“Just a quote with no end", "\n\n\n", "1 2 3 4 5"])
+def test_odd_input_never_raises(extractor, text):
+    facts = extractor.extract(make_doc(text))
+    assert facts.skipped is None
+
+
+def test_a_megabyte_of_text_is_extracted(extractor):
+    para = ("Delegates from more than 40 parties met in Hanoi on Monday, Vietnamese Prime Minister "
+            "Tran Van Minh said. “We welcome all our friends here today,” he said.\n\n")
+    text = para * (1_000_000 // len(para))
+    facts = extractor.extract(make_doc(text, date(2020, 5, 6)))
+    assert len(facts.quotes) > 1000 and all(text[q.span[0]:q.span[1]] == q.text for q in facts.quotes)
+
+
+WORDS = st.sampled_from(["President", "Xi", "Jinping", "said", "“", "”", '"', "the", "Communist", "Party",
+                         "of", "Vietnam", "met", "in", "Hanoi", "on", "Friday", "more", "than", "120",
+                         "countries", "summit", "Ms", "Suu", "Kyi", ",", ".", "\n\n", "six", "million", "copies",
+                         "delegation", "headed", "by", "’s", "Pakistani", "Prime", "Minister"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(WORDS, max_size=60))
+def test_every_offset_lies_inside_the_text_and_matches(extractor, words):
+    text = " ".join(words)
+    facts = extractor.extract(make_doc(text, date(2021, 7, 6)))
+    n = len(text)
+    for e in facts.entities:
+        for s, t in e.mentions:
+            assert 0 <= s < t <= n and text[s:t] in [e.name, *e.aliases]
+    for ev in facts.events:
+        assert all(0 <= s < t <= n for s, t in ev.mentions)
+    for q in facts.quotes:
+        assert 0 <= q.span[0] < q.span[1] <= n and text[q.span[0]:q.span[1]] == q.text
+    for f in facts.figures:
+        assert 0 <= f.span[0] < f.span[1] <= n
+    ids = {e.id for e in facts.entities} | {None}
+    assert all(q.speaker in ids for q in facts.quotes)
+    assert all(p.entity in ids and p.event in {v.id for v in facts.events} for p in facts.participations)
