@@ -96,7 +96,12 @@ class Extractor:
                 elif not d.text.strip():
                     yield d, DocumentFacts(extractor=self.version)
                 else:
-                    yield d, self.facts(d, next(parsed))
+                    parse = next(parsed)
+                    try:
+                        yield d, self.facts(d, parse)
+                    except Exception as exc:  # a rule's bug must cost one document, not the batch
+                        yield d, DocumentFacts(extractor=self.version,
+                                               skipped=f"extraction error: {type(exc).__name__}: {exc}")
             pending.clear()
 
         for doc in docs:

@@ -83,7 +83,10 @@ class Countries:
         elif key in self._names:
             code = self._names[key]
         else:
-            code = countrynames.to_code_3(self._clean(raw), fuzzy=False)
+            try:
+                code = countrynames.to_code_3(self._clean(raw), fuzzy=False)
+            except (KeyError, ValueError):  # codes it knows but cannot map ("UN")
+                return None
             if code is None:
                 return None
             code = HISTORICAL.get(code, code)

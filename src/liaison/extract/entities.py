@@ -25,6 +25,7 @@ PARTY_NAME = re.compile(r"\b(Party|League for Democracy|National Front|Popular F
 NOT_PARTY = re.compile(r"\b(Congress|School|Committee|Department|Commission|Conference|Summit|Dialogue|"
                        r"Meeting|Forum|Secretary|Store|Day|Anniversary|Centenary)\b$|^(Party|party)$")
 ORG_JUNK = re.compile(r"^(congress|central|the|party|parliament|government|state|department)$", re.I)
+TERMINAL_PUNCT = re.compile(r"[.!?…”\"]\s*$")
 TITLE_ONLY = re.compile(rf"^(?:{TITLE_RE}|{HONORIFICS})$", re.I)
 NAME_TOKEN = r"[A-Z][\w’'\-.]*[\w]"
 TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,3}})")
@@ -37,7 +38,7 @@ PARTY_OF = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){0,5}Party\s+of\s+(?:the\s+)?[A-
                       r"(?:\s+\([A-Z][\w’'–-]*(?:\s+[A-Z][\w’'–-]*)*\))?")
 RULING = re.compile(
     r"\b(?:(?P<country>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?:’s|'s)\s+)?(?:the\s+)?(?P<desc>ruling\s+(?:Communist\s+)?[Pp]arty"
-    r"|(?<![\w-]\s)Communist\s+Party)(?!\s+(?:of|Congress|School|Committee|[A-Z]))")
+    r"|Communist\s+Party)(?!\s+(?:of|Congress|School|Committee|[A-Z]))")
 
 
 @dataclass
@@ -228,6 +229,8 @@ class EntityFinder:
 
         candidates = self.gazetteer_candidates(doc, nlp, sentence_countries) + self.rule_candidates(text) + ner
         chosen = self._resolve_overlaps(candidates)
+        chosen = self._headline_noise(text, chosen)
+        chosen = self._resolve_overlaps(chosen + self._countries_inside(text, chosen))
         for cand in chosen:  # "Mr Xi", "Ms Suu Kyi": the honorific belongs to the mention
             if cand.type == "person":
                 lead = re.search(rf"\b{HONORIFICS}\s+$", text[max(0, cand.start - 10):cand.start])
@@ -236,11 +239,39 @@ class EntityFinder:
         return self._group(text, chosen, sentence_of)
 
     @staticmethod
+    def _headline_noise(text: str, chosen: list[Candidate]) -> list[Candidate]:
+        """Title Case headlines fool the model: a name found only there, by the model alone, is dropped."""
+        first = text.split("\n", 1)[0]
+        if TERMINAL_PUNCT.search(first) or len(first) == len(text):
+            return chosen
+        rest = text[len(first):]
+        return [c for c in chosen if not (c.priority == 1 and c.end <= len(first) and c.type in
+                                          ("organization", "person", "party") and text[c.start:c.end] not in rest)]
+
+    def _countries_inside(self, text: str, chosen: list[Candidate]) -> list[Candidate]:
+        """'Communist Party of Vietnam' names Vietnam too."""
+        out = []
+        for c in chosen:
+            if c.type not in ("party", "organization"):
+                continue
+            for m in re.finditer(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)?", text[c.start:c.end]):
+                for chunk_end in (m.end(), m.start() + len(m.group(0).split()[0])):
+                    chunk = text[c.start + m.start():c.start + chunk_end]
+                    hit = self.countries.lookup(chunk)
+                    if hit and hit.kind != "capital":
+                        out.append(Candidate(c.start + m.start(), c.start + chunk_end, "country", 0, country=hit.code))
+                        break
+        return out
+
+    @staticmethod
     def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
         occupied = bytearray(max((c.end for c in candidates), default=0) + 1)
         taken: list[Candidate] = []
         for cand in ordered:
+            if cand.priority == 0:  # a mention inside another, kept beside it
+                taken.append(cand)
+                continue
             if any(occupied[cand.start:cand.end]):
                 continue
             occupied[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)

@@ -64,7 +64,11 @@ ATTEND_CUE = re.compile(r"\b(attend\w*|attendees?|participants?|participat\w+|to
 SPEAK_CUE = re.compile(r"\b(told (?:a|the) (?:press )?(?:briefing|press conference|news conference|reporters)|keynote|speech|address(?:ed)?|spoke|speaking|told (?:the )?(?:international )?"
                        r"(?:party )?(?:delegates|participants|meeting|summit|audience|gathering)|said at|"
                        r"comments at|remarks|opening ceremony|praised|applauded|endorsed|hailed|lauded|"
-                       r"commended|delivered)\b", re.I)
+                       r"commended|delivered|opened|chaired|presided|inaugurated|closed)\b", re.I)
+STRONG_SPEAK = re.compile(r"\b(keynote|told (?:the )?(?:international )?(?:party )?(?:delegates|participants|"
+                          r"audience)|addressed the (?:summit|meeting|dialogue|forum|congress|conference)|"
+                          r"speaking at the|opening (?:speech|address)|told (?:a|the) (?:press )?(?:briefing|press "
+                          r"conference|news conference))\b", re.I)
 NEGATION = re.compile(r"\b(not|n[’']t|never|no)\b", re.I)
 SAY = r"said|says|told|added|explained|emphasi[sz]ed|stressed|noted|revealed|announced|stated"
 DELEGATION = re.compile(r"\bdelegation\s+(?:headed|led)\s+by\b|\b-led\s+delegation\b|\bdelegation\s+of\b|\bparty\s+delegation\b", re.I)
@@ -153,7 +157,9 @@ def find_mentions(text: str) -> list[Mention]:
         pp = m.group("pp") or ""
         if trig == "delegation":
             pp = ""
-            s_text = text[max(0, m.start() - 200):m.end() + 200]
+            left = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+            right = min([i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i != -1] or [len(text)])
+            s_text = text[left:right]
             if not re.search(r"\b(travel\w*|visit\w*|arriv\w*|toured|went to|to brief)\b", s_text, re.I) or \
                     re.search(r"\b(?:for|to attend|to join|to take part in|at)\s+(?:the|a|this|that)\s+(?:\w+\s+)?"
                               r"(?:meeting|summit|dialogue|forum|talks|congress|conference)\b", s_text, re.I):
@@ -227,6 +233,18 @@ class EventFinder:
                 edition=c.edition, aliases=sorted(set(names) - {c.name}),
                 mentions=sorted({(x.start, x.end) for x in c.mentions})))
         participations = self._participations(text, sents, clusters, keys, by_span, mentions, assigned, events)
+        by_id = {e.id: e for e in entities}
+        dateline = re.match(r"^(?:[^\n]*\n\s*\n)?(?P<place>[A-Z][A-Za-z .'’-]{1,30}?),?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}"
+                            r"|\d{1,2}\s+[A-Z][a-z]{2,8})\b[^\n]{0,12}?[:–—-]\s", text)
+        if events and dateline:
+            hit = self.countries.lookup(dateline.group("place"))
+            main = max(events, key=lambda ev: len(ev.mentions))
+            if hit and main.place is None and main.format != "virtual":
+                main.place, main.country = dateline.group("place"), hit.code
+                main.format = main.format or "in-person"
+        for ev in events:
+            if ev.country is None and ev.organizer and by_id.get(ev.organizer) and by_id[ev.organizer].country:
+                ev.country = by_id[ev.organizer].country
         return events, participations
 
     # -- grouping --------------------------------------------------------------------
@@ -370,13 +388,29 @@ class EventFinder:
                         add(c, ent, "organizer", (x.start, x.end))
                         c.organizer = c.organizer or ent.id
         paragraphs = Sentences(_paragraph_spans(text), len(text))
+
+        def para_has_event(p_start: int, p_end: int) -> bool:
+            return bool(mention_index.between(p_start, p_end))
+
+        def titled(ent) -> bool:
+            return bool(ent.titles)
         mention_index = SpanIndex([(m.start, m.end, m) for m in mentions])
         briefing = next((c for c in clusters if c.kind == "briefing" and keys.get(id(c))), None)
         for s_start, s_end in sents:
             sentence = text[s_start:s_end]
             in_sentence = [m for _, _, m in mention_index.between(s_start, s_end)]
+            cluster_here = None
             ents = [(s, e, ent) for s, e, ent in span_index.between(s_start, s_end)
                     if ent.type in ("person", "party", "organization")]
+            # "a party delegation": the party the article is about
+            if re.search(r"\bparty delegation\b", sentence, re.I) and not any(
+                    ent.type == "party" for _, _, ent in ents):
+                parties = Counter(ent.id for _, _, ent in by_span if ent.type == "party")
+                if parties:
+                    pid = parties.most_common(1)[0][0]
+                    ent = next(x for _, _, x in by_span if x.id == pid)
+                    c = mention_cluster.get((in_sentence[0].start, in_sentence[0].end)) if in_sentence else main
+                    add(c, ent, "delegation", (s_start, s_end))
             if not ents:
                 continue
             p_start, p_end = paragraphs.of(s_start)
@@ -402,10 +436,21 @@ class EventFinder:
                     role = "organizer" if ent.type != "person" else "host"
                 elif in_sentence and s < in_sentence[0].start and self._holds(text, s, e, in_sentence[0].start, ents):
                     role = "host" if ent.type == "person" else "organizer"
-                elif DELEGATION.search(sentence) and (re.search(r"(headed|led)\s+by\s+(?:\w+\s+){0,4}$", before)
-                                                     or ent.type == "party"):
+                elif DELEGATION.search(sentence) and (
+                        re.search(r"(headed|led)\s+by\s+(?:\w+\s+){0,4}$", before) or (ent.type == "party" and (
+                            re.search(r"^\W{0,3}(?:\(\s*)?(?:an?\s+)?(?:[\w-]+\s+){0,2}delegation", text[e:e + 40])
+                            or re.search(r"delegation\s+(?:of|from)\s+(?:the\s+)?$", before)))):
                     role = "delegation"
-                elif SPEAK_CUE.search(sentence) and ent.type == "person":
+                elif ent.type == "person" and (STRONG_SPEAK.search(sentence) or (
+                        SPEAK_CUE.search(sentence) and (in_sentence or para_has_event(p_start, p_end)))):
+                    role = "speaker"
+                elif briefing is not None and ent.type == "person" and re.match(
+                        rf"^(?:,[^,]{{2,80}},)?\s+(?:{SAY})\b", text[e:s_end]):
+                    add(briefing, ent, "speaker", (s_start, s_end))
+                    continue
+                elif ent.type == "person" and para_has_event(p_start, p_end) and titled(ent) and re.match(
+                        rf"^(?:\s*[—–-][^—–]{{2,80}}[—–-]|,[^,]{{2,80}},)?\s*(?:{SAY})\b", text[e:s_end]) and \
+                        re.search(r"[“\"]", sentence):
                     role = "speaker"
                 elif ATTEND_CUE.search(sentence) and not NEGATION.search(sentence):
                     role = "attendee"
@@ -422,15 +467,6 @@ class EventFinder:
                         target.organizer = target.organizer or ent.id
                     continue
                 add(cluster, ent, role, (s_start, s_end))
-            # "a party delegation": the party the article is about
-            if re.search(r"\bparty delegation\b", sentence, re.I) and not any(
-                    ent.type == "party" for _, _, ent in ents):
-                parties = Counter(ent.id for _, _, ent in by_span if ent.type == "party")
-                if parties:
-                    pid = parties.most_common(1)[0][0]
-                    ent = next(x for _, _, x in by_span if x.id == pid)
-                    c = mention_cluster.get((in_sentence[0].start, in_sentence[0].end)) if in_sentence else cluster
-                    add(c, ent, "delegation", (s_start, s_end))
         for ev in events:
             c = next(c for c in clusters if keys[id(c)] == ev.id)
             ev.organizer = c.organizer
