@@ -147,6 +147,25 @@ def test_odd_input_never_raises(extractor, text):
     assert facts.skipped is None
 
 
+def test_long_documents_are_cut_into_pieces_whose_offsets_point_into_the_whole(extractor, monkeypatch):
+    import liaison.extract as ex
+
+    para = "Ms Ana Ruiz, the party's secretary, said: “We will meet all the parties next week in Lima.”\n\n"
+    text = para * 40
+    doc = make_doc(text, date(2022, 3, 1))
+    pieces = ex.chunks(doc, size=1000)
+    assert len(pieces) > 1 and "".join(p.text for p in pieces) == text
+    monkeypatch.setattr(ex, "MAX_CHUNK", 1000)
+    ((_, facts),) = list(extractor.extract_many([doc]))
+    assert len(facts.quotes) == 40
+    for q in facts.quotes:
+        assert text[q.span[0]:q.span[1]] == q.text
+    ids = {e.id for e in facts.entities}
+    assert all(q.speaker in ids for q in facts.quotes)
+    for e in facts.entities:
+        assert all(text[s:t] in [e.name, *e.aliases] for s, t in e.mentions)
+
+
 def test_a_megabyte_of_text_is_extracted(extractor):
     para = ("Delegates from more than 40 parties met in Hanoi on Monday, Vietnamese Prime Minister "
             "Tran Van Minh said. “We welcome all our friends here today,” he said.\n\n")

@@ -9,6 +9,7 @@ store.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from liaison.extract.countries import Countries
 from liaison.extract.entities import EntityFinder
@@ -22,8 +23,9 @@ from liaison.model import Document, DocumentFacts
 
 EXTRACTOR_VERSION = "liaison-extract/0.1"
 SUPPORTED_LANGUAGES = {"en"}
-# Longer texts are cut into pieces of this many characters for spaCy.
-MAX_CHUNK = 100_000
+# Longer texts are cut at paragraph breaks into pieces of at most this many
+# characters; each piece is extracted alone and the facts are put back together.
+MAX_CHUNK = 200_000
 
 __all__ = ["Extractor", "ModelNotInstalled", "EXTRACTOR_VERSION"]
 
@@ -45,6 +47,56 @@ def link_to_events(events, participations, quotes, figures, sentence_of) -> None
         q.event = event_at(q.span[0]) or taking_part.get(q.speaker)
     for f in figures:
         f.event = event_at(f.span[0])
+
+
+@dataclass
+class Piece:
+    doc: Document
+    offset: int
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+
+def chunks(doc: Document, size: int | None = None) -> list[Piece]:
+    """The document, or for a long one its paragraph-aligned pieces of at most ``size`` characters."""
+    size = size or MAX_CHUNK
+    if len(doc.text) <= size:
+        return [Piece(doc, 0)]
+    out, start, text = [], 0, doc.text
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n\n", start + 1, end)
+            if cut <= start:
+                cut = text.rfind(" ", start + 1, end)
+            end = cut if cut > start else end
+        out.append(Piece(replace(doc, text=text[start:end]), start))
+        start = end
+    return out
+
+
+def merge(version: str, parts: list[tuple[int, DocumentFacts]]) -> DocumentFacts:
+    """Facts of a document's pieces as one, offsets shifted back into the whole text."""
+    out = DocumentFacts(extractor=version)
+
+    def shift(span, by):
+        return (span[0] + by, span[1] + by) if span else span
+
+    for n, (offset, facts) in enumerate(parts):
+        ids = {e.id: f"{e.id}.{n}" for e in facts.entities} | {v.id: f"{v.id}.{n}" for v in facts.events}
+        for e in facts.entities:
+            out.entities.append(replace(e, id=ids[e.id], mentions=[shift(m, offset) for m in e.mentions]))
+        for v in facts.events:
+            out.events.append(replace(v, id=ids[v.id], organizer=ids.get(v.organizer),
+                                      mentions=[shift(m, offset) for m in v.mentions]))
+        out.participations += [replace(p, event=ids[p.event], entity=ids[p.entity], span=shift(p.span, offset))
+                               for p in facts.participations]
+        out.quotes += [replace(q, speaker=ids.get(q.speaker), event=ids.get(q.event), span=shift(q.span, offset))
+                       for q in facts.quotes]
+        out.figures += [replace(f, event=ids.get(f.event), span=shift(f.span, offset)) for f in facts.figures]
+    return out
 
 
 class Extractor:
@@ -87,18 +139,22 @@ class Extractor:
         pending: list[Document] = []
 
         def flush() -> Iterator[tuple[Document, DocumentFacts]]:
-            todo = [d for d in pending if not self.skip_reason(d) and d.text.strip()]
-            parsed = iter(self.nlp.pipe((d.text[:MAX_CHUNK * 10] for d in todo), batch_size=batch_size))
-            for d in pending:
+            pieces = [(i, piece) for i, d in enumerate(pending) if not self.skip_reason(d) and d.text.strip()
+                      for piece in chunks(d)]
+            parsed = iter(self.nlp.pipe((p.text for _, p in pieces), batch_size=batch_size))
+            by_doc: dict[int, list] = {}
+            for (i, piece), parse in zip(pieces, parsed):
+                by_doc.setdefault(i, []).append((piece, parse))
+            for i, d in enumerate(pending):
                 reason = self.skip_reason(d)
                 if reason:
                     yield d, DocumentFacts(extractor=self.version, skipped=reason)
                 elif not d.text.strip():
                     yield d, DocumentFacts(extractor=self.version)
                 else:
-                    parse = next(parsed)
                     try:
-                        yield d, self.facts(d, parse)
+                        parts = [(p.offset, self.facts(p.doc, parse)) for p, parse in by_doc[i]]
+                        yield d, parts[0][1] if len(parts) == 1 else merge(self.version, parts)
                     except Exception as exc:  # a rule's bug must cost one document, not the batch
                         yield d, DocumentFacts(extractor=self.version,
                                                skipped=f"extraction error: {type(exc).__name__}: {exc}")

@@ -66,8 +66,20 @@ class Countries:
         text = re.sub(r"^the\s+", "", text, flags=re.I)
         return text.strip(" .,;:")
 
+    @cached_property
+    def _memo(self) -> dict:
+        return {}
+
     def lookup(self, text: str) -> CountryHit | None:
         """What ``text`` names: a country by name, by demonym, or by its capital."""
+        memo = self._memo
+        if text not in memo:
+            if len(memo) > 100_000:
+                memo.clear()
+            memo[text] = self._lookup(text)
+        return memo[text]
+
+    def _lookup(self, text: str) -> CountryHit | None:
         import countrynames
 
         raw = text.strip()

