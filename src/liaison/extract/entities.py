@@ -25,6 +25,7 @@ PARTY_NAME = re.compile(r"\b(Party|League for Democracy|National Front|Popular F
 NOT_PARTY = re.compile(r"\b(Congress|School|Committee|Department|Commission|Conference|Summit|Dialogue|"
                        r"Meeting|Forum|Secretary|Store|Day|Anniversary|Centenary)\b$|^(Party|party)$")
 ORG_JUNK = re.compile(r"^(congress|central|the|party|parliament|government|state|department)$", re.I)
+EVENT_WORDS = {"dialogue", "summit", "forum", "meeting", "congress", "conference"}
 TERMINAL_PUNCT = re.compile(r"[.!?…”\"]\s*$")
 TITLE_ONLY = re.compile(rf"^(?:{TITLE_RE}|{HONORIFICS})$", re.I)
 NAME_TOKEN = r"[A-Z][\w’'\-.]*[\w]"
@@ -194,8 +195,15 @@ class EntityFinder:
                     out.append(Candidate(start, end, "country", 1, country=hit.code))
                     continue
                 out.append(Candidate(start, end, "person", 1))
+            elif label in ("ORG", "PERSON", "GPE") and self._dateline_place(text, start, end):
+                hit = self.countries.lookup(surface.title())
+                out.append(Candidate(start, end, "place", 1, country=hit.code if hit else None))
             elif label == "ORG":
                 if ORG_JUNK.match(surface) or not re.search(r"[A-Z]", surface):
+                    continue
+                hit = self.countries.lookup(surface)
+                if hit and hit.kind == "capital":
+                    out.append(Candidate(start, end, "place", 1, country=hit.code))
                     continue
                 if PARTY_NAME.search(surface) and not NOT_PARTY.search(surface):
                     out.append(Candidate(start, end, "party", 1))
@@ -207,9 +215,17 @@ class EntityFinder:
                     out.append(Candidate(start, end, "place", 1, country=hit.code))
                 elif hit:
                     out.append(Candidate(start, end, "country", 1, country=hit.code))
-                elif label in ("GPE", "LOC") and surface[:1].isupper():
+                elif label in ("GPE", "LOC") and surface[:1].isupper() and surface.lower() not in EVENT_WORDS:
                     out.append(Candidate(start, end, "place", 1))
         return out
+
+    @staticmethod
+    def _dateline_place(text: str, start: int, end: int) -> bool:
+        """'CARACAS, July 29 –' or 'Cartagena, March 3:' opening a paragraph names a place."""
+        if start > 0 and text[start - 1] != "\n":
+            return False
+        return bool(re.match(r",?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})?[^\n\w]{0,4}[:–—-]\s",
+                             text[end:end + 24]))
 
     # -- the whole document ------------------------------------------------------------
 

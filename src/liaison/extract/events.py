@@ -34,7 +34,7 @@ TRIGGERS = ["press conference", "news conference", "summit", "dialogue", "meetin
 TRIGGER_RE = "|".join(TRIGGERS)
 CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
 NAMED = re.compile(
-    rf"(?P<name>{CAP}(?:\s+(?:{CAP}|and|of|in|with|for|on|the|de|des|du|to|&))*?\s+(?P<trig>Summit|Dialogue|Meeting|"
+    rf"(?P<name>{CAP}(?:\s+(?:{CAP}|and|of|in|with|for|on|the|de|des|du|to|&))*\s+(?P<trig>Summit|Dialogue|Meeting|"
     rf"Forum|Congress|Conference|Symposium|Seminar|Convention|Plenum|Session|Consultation|Talks))\b")
 MOD_STOP = (r"(?:and|or|but|which|who|that|to|is|was|were|has|had|in|on|of|at|for|with|from|the|an?|by|as|its|"
             r"their|his|her|this|these|those|will|would|holds?|held|places?|said|says|such|into|during|after|before)")
@@ -134,7 +134,7 @@ def _clean_name(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" ,")
 
 
-def find_mentions(text: str) -> list[Mention]:
+def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Mention]:
     mentions: list[Mention] = []
     for m in NAMED.finditer(text):
         name = m.group("name")
@@ -177,8 +177,9 @@ def find_mentions(text: str) -> list[Mention]:
         start = m.start("mods") if mods else m.start("trig")
         place = None
         for w in mods.split():
-            if w[:1].isupper() and w.strip("“”\"") not in ("High-Level",):
-                place = w.strip("“”\"’'")
+            w = w.strip("“”\"’'")
+            if w in known_places:
+                place = w
         mentions.append(Mention(start, m.end(), kind_of(trig), name, False, anaphoric, place=place))
     for m in HELD_TALKS.finditer(text):
         if not any(x.start <= m.start("trig") < x.end for x in mentions):
@@ -202,7 +203,8 @@ class EventFinder:
 
     def find(self, text: str, sents: list[tuple[int, int]], entities: list[EntityFact],
              published: date | None) -> tuple[list[EventFact], list[ParticipationFact]]:
-        mentions = find_mentions(text)
+        known_places = {text[s:e] for ent in entities if ent.type in ("place", "country") for s, e in ent.mentions}
+        mentions = find_mentions(text, known_places)
         by_span = sorted(((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda x: x[0])
         places = SpanIndex([(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")])
         clusters: list[Cluster] = []
@@ -212,13 +214,16 @@ class EventFinder:
             sentence = text[s_start:s_end]
             dates = find_dates(sentence, published, offset=s_start)
             place = self._place(text, m, s_start, s_end, places)
-            target = self._attach(m, clusters, place, [] if m.anaphoric else dates)
+            years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", sentence)}
+            target = self._attach(m, clusters, place, [] if m.anaphoric else dates, years)
             if target is None:
                 target = Cluster()
                 clusters.append(target)
             target.mentions.append(m)
             assigned[i] = target
-            self._fill(target, m, text, s_start, s_end, sentence, dates, place, by_span)
+            here = [x for x in mentions if s_start <= x.start < s_end]
+            self._fill(target, m, text, s_start, s_end, sentence, dates, place, by_span,
+                       lambda d, here=here: min(here, key=lambda x: abs(x.start - d.start)))
         # drop clusters that are only a bare anaphor with nothing to say ("the meeting" with no antecedent)
         clusters = [c for c in clusters if not all(x.anaphoric for x in c.mentions) or c.start or c.place]
         events, keys = [], {}
@@ -249,18 +254,18 @@ class EventFinder:
 
     # -- grouping --------------------------------------------------------------------
 
-    def _attach(self, m: Mention, clusters: list[Cluster], place, dates) -> Cluster | None:
+    def _attach(self, m: Mention, clusters: list[Cluster], place, dates, years=frozenset()) -> Cluster | None:
         if not clusters:
             return None
         for c in clusters:  # the same name is the same event
             if any(_same_name(m.name, x.name) for x in c.mentions if (x.named or not x.anaphoric)) \
                     and (c.kind == m.kind or {c.kind, m.kind} <= COMPATIBLE):
-                if not self._conflict(c, place, dates):
+                if not self._conflict(c, place, dates, years):
                     return c
         if m.named or m.place and not m.anaphoric:
             if m.named:
                 compatible = [c for c in clusters if c.kind in COMPATIBLE and m.kind in COMPATIBLE
-                              and not any(x.named for x in c.mentions) and not self._conflict(c, place, dates)]
+                              and not any(x.named for x in c.mentions) and not self._conflict(c, place, dates, years)]
                 return compatible[-1] if compatible else None
             if m.place:
                 for c in reversed(clusters):
@@ -275,7 +280,9 @@ class EventFinder:
                     return c
         return None
 
-    def _conflict(self, c: Cluster, place, dates) -> bool:
+    def _conflict(self, c: Cluster, place, dates, years=frozenset()) -> bool:
+        if years and c.start and c.start.year not in years and not any(d.begin for d in dates):
+            return True  # "the first summit, in 2017" is not this year's
         if place and c.place and place[0].lower() != c.place.lower() and place[1] != c.country:
             return True
         for d in dates:
@@ -308,7 +315,8 @@ class EventFinder:
             country = country or hit.code
         return (ent.name, country)
 
-    def _fill(self, c: Cluster, m: Mention, text, s_start, s_end, sentence, dates, place, by_span) -> None:
+    def _fill(self, c: Cluster, m: Mention, text, s_start, s_end, sentence, dates, place, by_span,
+              nearest_mention=lambda d: None) -> None:
         if place and not c.place and not m.anaphoric:
             c.place, c.country = place[0], place[1]
             if c.country is None:
@@ -316,15 +324,15 @@ class EventFinder:
                 c.country = hit.code if hit else None
             if ent_country := next((ent.country for s, e, ent in by_span if text[s:e] == place[0] and ent.country), None):
                 c.country = c.country or ent_country
-        near = [d for d in dates if d.begin]
-        for d in near:  # "the congress, which ends on Sunday"
-            if c.start and re.search(r"\b(ends?|ended|closes?|closed|until|runs? to|concludes?)\s+(?:on\s+)?$",
-                                     text[max(s_start, d.start - 25):d.start], re.I) and d.begin >= c.start:
+        near = [d for d in dates if d.begin and not d.closing]
+        for d in dates:  # "the congress, which ends on Sunday", "runs until Sunday"
+            if d.begin and d.closing and (c.start is None or d.begin >= c.start) and nearest_mention(d) is m:
                 c.end = d.begin
-                near = [x for x in near if x is not d]
         if near and not c.start:
             d = min(near, key=lambda d: abs(d.start - m.start))
-            c.start, c.end = d.begin, d.finish
+            c.start = d.begin
+            if c.end is None or d.finish > c.end or c.end < d.begin:
+                c.end = d.finish
         around = text[max(s_start, m.start - 60):min(s_end, m.end + 60)]
         if HYBRID.search(around) and not re.search(r"hybrid\s+(?:democra|regime)", around, re.I):
             c.format = "hybrid"

@@ -25,7 +25,8 @@ SINGLE = re.compile(rf"\b{MD}\b")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+|on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 RELATIVE = re.compile(r"\b(?P<word>yesterday|today|tomorrow|at the weekend|over the weekend|this weekend|last weekend)\b", re.I)
 FUTURE = re.compile(r"\b(will|is to|are to|to be held|is scheduled|are scheduled|are expected|is expected|"
-                    r"upcoming|plans? to|planning to|set to|going to|next)\b", re.I)
+                    r"upcoming|plans? to|planning to|set to|going to|next|preparing|prepares|gets ready|to host|"
+                    r"ahead of)\b", re.I)
 
 
 @dataclass
@@ -35,7 +36,12 @@ class Timex:
     begin: date | None
     finish: date | None
     text: str
+    closing: bool = False  # "until Sunday", "ends on December 3": when something ends
 
+
+CLOSING = re.compile(r"\b(until|till|through|to|ends?|ended|closes?|closed|concludes?|concluded|runs? to|wraps? up)"
+                     r"\s+(?:on\s+)?$", re.I)
+AHEAD = re.compile(r"\b(from|until|till|through|ends?|closes?|concludes?|runs?|starting|beginning|coming)\s+(?:on\s+)?$", re.I)
 
 def _md(month: str, day: str) -> tuple[int, int]:
     return MONTHS[month.lower().rstrip(".")[:4] if month.lower().startswith("sept") else month.lower().rstrip(".")[:3]], int(re.sub(r"\D", "", day))
@@ -56,7 +62,8 @@ def _with_year(month: int, day: int, year: int | None, published: date | None) -
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex]:
     out: list[Timex] = []
     taken: list[tuple[int, int]] = []
-    future = bool(FUTURE.search(text))
+    def future(pos: int) -> bool:  # the words just before a date say which way it points
+        return bool(FUTURE.search(text[max(0, pos - 60):pos]))
     for m in RANGE.finditer(text):
         em, ed = (m.group("em1"), m.group("ed1")) if m.group("em1") else (m.group("em2"), m.group("ed2"))
         end_m, end_d = _md(em, ed)
@@ -87,7 +94,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
                 continue
             wd = WEEKDAYS[m.group("wd").lower()]
             lead = (m.group("last") or "").strip().lower()
-            if lead == "next" or (future and lead != "last"):
+            ahead = bool(AHEAD.search(text[max(0, m.start() - 25):m.start()]))
+            if lead == "next" or ((future(m.start()) or ahead) and lead != "last"):
                 delta = (wd - published.weekday()) % 7
                 when = published + timedelta(days=delta)
             else:
@@ -105,10 +113,12 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
                 when = published + timedelta(days=1)
                 span = (when, when)
             else:  # the weekend before publication (or this coming one when the text looks ahead)
-                if future and "last" not in word:
+                if future(m.start()) and "last" not in word:
                     sat = published + timedelta(days=(5 - published.weekday()) % 7)
                 else:
                     sat = published - timedelta(days=(published.weekday() - 5) % 7 or 7)
                 span = (sat, sat + timedelta(days=1))
             out.append(Timex(offset + m.start(), offset + m.end(), span[0], span[1], m.group(0)))
+    for t in out:
+        t.closing = bool(CLOSING.search(text[max(0, t.start - offset - 25):t.start - offset]))
     return sorted(out, key=lambda t: t.start)
