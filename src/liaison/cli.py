@@ -227,11 +227,17 @@ def documents(
 
 
 @app.command()
-def show(doc_id: str = typer.Argument(..., help="document id (or its first characters) or source"),
+def show(doc_id: str = typer.Argument(..., help="a document, entity or event id (or a document's source)"),
          db: Optional[str] = DbOption):
-    """A stored document: its metadata, clean text and the entities found in it."""
+    """A document (metadata, clean text, entities), an entity or an event, with its sources and evidence."""
     cfg = settings(db)
     store = open_store(cfg, create=False)
+    record = store.record()
+    target = record.canonical(doc_id)
+    if target.startswith(("per-", "pty-", "org-", "cty-", "plc-")):
+        return show_entity(store, target)
+    if target.startswith("evt-"):
+        return show_event(store, target)
     doc = store.document(doc_id)
     if doc is None:
         err.print(Text("error: ", style="red") + Text(f"no document {doc_id!r}; `liaison documents` lists them"))
@@ -258,6 +264,153 @@ def snippet_text(snippet: str) -> Text:
     for n, piece in enumerate(re.split(r"\[|\]", snippet or "")):
         text.append(piece, style="bold yellow" if n % 2 else None)
     return text
+
+
+def show_entity(store, entity_id: str) -> None:
+    record = store.record()
+    found = [e for e in record.entities() if e["id"] == entity_id]
+    if not found:
+        err.print(Text(f"error: no entity {entity_id!r}; `liaison entities` lists them", style="red"))
+        raise typer.Exit(1)
+    e = found[0]
+    out.print(Text(f"{e['name']}  ({e['type']}, {e['country'] or 'no country'})", style="bold"))
+    out.print(Text(f"id: {e['id']}   documents: {e['documents']}"))
+    if e["aliases"]:
+        out.print(Text("aliases: " + ", ".join(e["aliases"])))
+    if e["titles"]:
+        out.print(Text("titles: " + ", ".join(e["titles"])))
+    events = {ev["id"]: ev for ev in record.events()}
+    parts = record.participations(entity_id=entity_id)
+    if parts:
+        table = Table("event", "kind", "start", "role", title="took part in")
+        for p in parts:
+            ev = events.get(p["event"], {})
+            table.add_row(Text(ev.get("name", p["event"])), ev.get("kind", ""), str(ev.get("start") or ""), p["role"])
+        out.print(table)
+    out.print(Text("evidence", style="bold"))
+    for r in record.entity_evidence(entity_id)[:12]:
+        out.print(Text(f"  {r['document_id']} [{r['start']}:{r['end']}] ") +
+                  Text(record.sentence(r["document_id"], r["start"], r["end"]), style="dim"))
+
+
+def show_event(store, event_id: str) -> None:
+    record = store.record()
+    found = [e for e in record.events() if e["id"] == event_id]
+    if not found:
+        err.print(Text(f"error: no event {event_id!r}; `liaison events` lists them", style="red"))
+        raise typer.Exit(1)
+    ev = found[0]
+    names = {e["id"]: e["name"] for e in record.entities()}
+    out.print(Text(ev["name"], style="bold"))
+    for key in ("id", "kind", "start", "end", "place", "country", "format", "edition", "series_id", "sources"):
+        if ev.get(key) not in (None, ""):
+            out.print(Text(f"{key}: ", style="dim") + Text(str(ev[key])))
+    if ev["organizer_id"]:
+        out.print(Text("organizer: ", style="dim") + Text(names.get(ev["organizer_id"], ev["organizer_id"])))
+    if ev["aliases"]:
+        out.print(Text("also called: ", style="dim") + Text("; ".join(ev["aliases"])))
+    parts = record.participations(event_id=event_id)
+    if parts:
+        table = Table("participant", "role", "sources", title="participants")
+        for p in parts:
+            table.add_row(Text(names.get(p["entity"], p["entity"])), p["role"],
+                          ", ".join(sorted({x["document"] for x in p["evidence"]})))
+        out.print(table)
+    figs = record.figures(event_id=event_id)
+    if figs:
+        table = Table("unit", "value", "qualifier", "source", "published", title="figures per source")
+        by_unit: dict = {}
+        for f in figs:
+            by_unit.setdefault(f["unit"], set()).add(f["value"])
+        for f in sorted(figs, key=lambda f: (f["unit"], f["published"] or date.min, f["document_id"])):
+            flag = " ≠" if len(by_unit[f["unit"]]) > 1 else ""
+            table.add_row(f["unit"] + flag, f"{f['value']:,.0f}", f["qualifier"] or "",
+                          Text(f"{f['document_id']} {f['outlet'] or ''}"), str(f["published"] or ""))
+        out.print(table)
+        if any(len(v) > 1 for v in by_unit.values()):
+            out.print(Text("≠ sources disagree on this count; each source's figure is kept", style="yellow"))
+    out.print(Text("sources and evidence", style="bold"))
+    for r in record.event_evidence(event_id):
+        for start, end in (r["spans"] or [])[:2]:
+            out.print(Text(f"  {r['document_id']} [{start}:{end}] ") +
+                      Text(record.sentence(r["document_id"], start, end), style="dim"))
+
+
+@app.command()
+def resolve(db: Optional[str] = DbOption):
+    """Re-resolve the whole record: one entity per real thing, one event per real event."""
+    from liaison.resolve import resolve as run
+
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    r = run(store)
+    out.print(f"{r.doc_entities} document entities → {r.entities} entities; {r.doc_events} document events → "
+              f"{r.events} events in {r.series} series; {r.retired} ids retired (redirected) in {r.seconds:.2f}s")
+
+
+@app.command()
+def entities(db: Optional[str] = DbOption,
+             type: Optional[str] = typer.Option(None, "--type", help="person, party, organization, country, place"),
+             country: Optional[str] = typer.Option(None, "--country", help="ISO3 code, e.g. PAK"),
+             limit: int = typer.Option(50, "--limit")):
+    """Resolved entities, most documented first."""
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for col in ("type", "name", "country", "docs"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=40 if col == "name" else None)
+    table.add_column("aliases", overflow="ellipsis", no_wrap=True, max_width=40)
+    for e in store.record().entities(type=type, country=country, limit=limit):
+        table.add_row(e["id"], e["type"], Text(e["name"]), e["country"] or "", str(e["documents"]),
+                      Text(", ".join(e["aliases"][:5])))
+    out.print(table)
+
+
+@app.command()
+def events(db: Optional[str] = DbOption,
+           kind: Optional[str] = typer.Option(None, "--kind", help="summit, dialogue, meeting, visit, forum…"),
+           since: Optional[str] = typer.Option(None, "--from", help="starting on or after YYYY-MM-DD"),
+           until: Optional[str] = typer.Option(None, "--to", help="starting on or before YYYY-MM-DD"),
+           limit: int = typer.Option(50, "--limit")):
+    """Resolved events, newest first, with how many sources report each."""
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for col in ("kind", "start", "country", "sources"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=60)
+    for e in store.record().events(kind=kind, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
+                                   limit=limit):
+        table.add_row(e["id"], e["kind"], str(e["start"] or ""), e["country"] or "", str(e["sources"]),
+                      Text(e["name"][:70]))
+    out.print(table)
+
+
+@app.command()
+def export(db: Optional[str] = DbOption,
+           format: str = typer.Option("json", "--format", help="json (../shared/eval/FORMAT.md) or csv"),
+           output: Optional[Path] = typer.Option(None, "-o", "--output", help="file (json) or folder (csv)")):
+    """Export the resolved record with its evidence."""
+    from liaison.export import write_csv, write_json
+
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    if format == "json":
+        data = write_json(store, output)
+        if output:
+            err.print(f"{len(data['entities'])} entities, {len(data['events'])} events, "
+                      f"{len(data['participations'])} participations → {output}")
+    elif format == "csv":
+        if output is None:
+            err.print(Text("error: --format csv writes a folder: give it with -o", style="red"))
+            raise typer.Exit(2)
+        paths = write_csv(store, output)
+        err.print(f"{len(paths)} tables → {output}/")
+    else:
+        err.print(Text(f"error: unknown format {format!r}; use json or csv", style="red"))
+        raise typer.Exit(2)
 
 
 @app.command()

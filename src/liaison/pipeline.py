@@ -36,6 +36,7 @@ class IngestReport:
     words: int = 0
     seconds: float = 0.0
     run_id: str = ""
+    resolution: object = None
 
     @property
     def documents(self) -> int:
@@ -64,7 +65,7 @@ def prepared(items: Iterable[RawDocument | ReadFailure]) -> Iterator[Document | 
 
 
 def ingest(paths: Iterable[str], store: Store, extractor: Extractor, *, max_bytes: int,
-           force: bool = False, batch_size: int = 16,
+           force: bool = False, batch_size: int = 16, resolve_after: bool = True,
            on_outcome: Callable[[Outcome], None] | None = None) -> IngestReport:
     report = IngestReport(run_id=store.new_run())
     started = time.perf_counter()
@@ -98,6 +99,10 @@ def ingest(paths: Iterable[str], store: Store, extractor: Extractor, *, max_byte
             emit(store_one(store, doc, facts))
         except Exception as exc:
             emit(Outcome(doc.source, "failed", f"could not store: {type(exc).__name__}: {exc}"))
+    if resolve_after and (report.counts["stored"] or report.counts["updated"]):
+        from liaison.resolve import resolve
+
+        report.resolution = resolve(store)
     report.seconds = time.perf_counter() - started
     return report
 

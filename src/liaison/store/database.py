@@ -74,6 +74,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def record(self):
+        from liaison.store.record import Record
+
+        return Record(self.engine)
+
     # -- writing -------------------------------------------------------------------
 
     def new_run(self) -> str:

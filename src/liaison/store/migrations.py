@@ -39,14 +39,19 @@ POSTGRES_FTS = [
 
 
 def _initial(conn: sa.Connection) -> None:
-    schema.metadata.create_all(conn)
+    schema.metadata.create_all(conn, tables=[t for t in schema.metadata.sorted_tables if t.name != "redirects"])
     statements = SQLITE_FTS if conn.dialect.name == "sqlite" else POSTGRES_FTS
     for statement in statements:
         conn.exec_driver_sql(statement)
 
 
+def _redirects(conn: sa.Connection) -> None:
+    schema.redirects.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
+    (2, "redirects from retired entity and event ids", _redirects),
 ]
 
 

@@ -170,6 +170,15 @@ events = sa.Table(
     sa.Column("edition", sa.Integer),
 )
 
+# An entity or event id that re-resolution retired, and the id its facts now carry,
+# so that links and judgements that name the old id still find the thing.
+redirects = sa.Table(
+    "redirects", metadata,
+    sa.Column("old_id", sa.String(64), primary_key=True),
+    sa.Column("new_id", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
 judgements = sa.Table(
     "judgements", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

@@ -1,0 +1,220 @@
+"""Event resolution: one event per real event, across every source that reports it.
+
+Two per-document events are one when their kinds agree (or one is a generic
+"meeting"), their dates and countries do not conflict, and either their names
+share most of their distinctive words, their dates overlap, or they share two
+participants. Events of one organizer whose names differ only in kind and year
+("World Political Parties Dialogue" 2017, "World Political Parties Summit" 2021)
+form a series. A pure function of the set of its inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from liaison.resolve.entities import UnionFind, fold, slug
+
+GENERIC = {"meeting", "summit", "dialogue", "forum", "conference", "congress", "briefing", "visit", "talks",
+           "high", "level", "annual", "first", "second", "third", "fourth", "fifth", "the", "a", "an", "of",
+           "and", "with", "for", "in", "on", "to", "at", "s", "its", "this", "that", "online", "virtual",
+           "mostly", "upcoming", "four", "day", "weekend", "propaganda", "press", "event", "gathering", "new"}
+SERIES_STOP = GENERIC | {"cpc", "ccp", "chinese", "communist", "china", "party"}
+GENERIC_KINDS = {"meeting", "other"}
+
+
+@dataclass(frozen=True)
+class DocEvent:
+    document_id: str
+    key: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    place: str | None = None
+    country: str | None = None
+    format: str | None = None
+    organizer: str | None = None  # resolved entity id
+    edition: int | None = None
+    participants: frozenset = frozenset()  # resolved entity ids
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        return (self.document_id, self.key)
+
+
+@dataclass
+class Event:
+    id: str
+    kind: str
+    name: str
+    aliases: list[str]
+    start: date | None
+    end: date | None
+    place: str | None
+    country: str | None
+    format: str | None
+    organizer: str | None
+    edition: int | None
+    series: str | None = None
+    members: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Series:
+    id: str
+    name: str
+    organizer: str | None
+
+
+def words(name: str) -> set[str]:
+    return {w for w in fold(name).split() if w not in GENERIC}
+
+
+def name_overlap(a: DocEvent, b: DocEvent) -> float:
+    best = 0.0
+    for x in (a.name, *a.aliases):
+        wx = words(x)
+        if len(wx) < 1:
+            continue
+        for y in (b.name, *b.aliases):
+            wy = words(y)
+            if not wy:
+                continue
+            common = len(wx & wy)
+            if common >= 2 or (common == 1 and len(wx) == 1 and len(wy) == 1):
+                best = max(best, common / min(len(wx), len(wy)))
+    return best
+
+
+def kinds_agree(a: str, b: str) -> bool:
+    return a == b or a in GENERIC_KINDS or b in GENERIC_KINDS
+
+
+def conflict(a: DocEvent, b: DocEvent) -> bool:
+    if a.start and b.start:
+        a_end, b_end = a.end or a.start, b.end or b.start
+        if a.start > b_end + timedelta(days=2) or b.start > a_end + timedelta(days=2):
+            return True
+    if a.country and b.country and a.country != b.country:
+        return True
+    return False
+
+
+def same_event(a: DocEvent, b: DocEvent) -> bool:
+    if a.document_id == b.document_id or not kinds_agree(a.kind, b.kind) or conflict(a, b):
+        return False
+    if name_overlap(a, b) >= 0.6:
+        return True
+    if a.start and b.start and a.kind == b.kind:
+        return True
+    shared = (a.participants & b.participants) - {a.organizer, b.organizer, None}
+    return a.kind == b.kind and len(shared) >= 2
+
+
+def resolve_events(items: list[DocEvent]) -> tuple[list[Event], list[Series]]:
+    items = sorted(set(items), key=lambda e: e.ref)
+    uf = UnionFind()
+    index = defaultdict(list)  # candidate pairs share a distinctive word, a date or a participant
+    for e in items:
+        uf.find(e.ref)
+        keys = {("w", w) for n in (e.name, *e.aliases) for w in words(n)}
+        keys |= {("p", p) for p in e.participants}
+        if e.start:
+            keys |= {("d", (e.start + timedelta(days=k)).isoformat()) for k in range(-2, 3)}
+        for k in keys:
+            index[k].append(e)
+    seen = set()
+    for k in sorted(index, key=str):
+        bucket = index[k]
+        if len(bucket) > 500:  # a word too common to block on
+            continue
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1:]:
+                pair = (a.ref, b.ref)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if same_event(a, b):
+                    uf.union(a.ref, b.ref)
+    clusters = defaultdict(list)
+    for e in items:
+        clusters[uf.find(e.ref)].append(e)
+    events = [_event(m) for _, m in sorted(clusters.items())]
+    series = _series(events)
+    return events, series
+
+
+def _most(values, key=None):
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None
+    return sorted(counts, key=lambda v: (-counts[v], key(v) if key else str(v)))[0]
+
+
+def _event(members: list[DocEvent]) -> Event:
+    kinds = Counter(m.kind for m in members if m.kind not in GENERIC_KINDS) or Counter(m.kind for m in members)
+    kind = sorted(kinds, key=lambda k: (-kinds[k], k))[0]
+    names = Counter(m.name for m in members)
+    name = sorted(names, key=lambda n: (-len(words(n)), -names[n], n))[0]
+    starts = sorted(m.start for m in members if m.start)
+    ends = sorted((m.end or m.start) for m in members if m.start)
+    start = _most(starts)
+    end = max(ends) if ends else None
+    if start and end and end < start:
+        end = start
+    country = _most([m.country for m in members])
+    organizer = _most([m.organizer for m in members])
+    year = start.year if start else ""
+    digest = hashlib.sha1(f"{kind}|{fold(name)}|{year}|{country or ''}".encode()).hexdigest()[:6]
+    return Event(
+        id=f"evt-{slug(name, 32)}-{digest}", kind=kind, name=name,
+        aliases=sorted({n for m in members for n in (m.name, *m.aliases)} - {name}),
+        start=start, end=end, place=_most([m.place for m in members], key=lambda p: (-len(p), p)),
+        country=country, format=_most([m.format for m in members]), organizer=organizer,
+        edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members))
+
+
+def _core(ev: Event) -> list[str]:
+    """Distinctive words of an event's names, in the order the longest name gives them."""
+    out: list[str] = []
+    for n in sorted((ev.name, *ev.aliases), key=lambda n: -len(n)):
+        for w in fold(n).split():
+            if w not in SERIES_STOP and len(w) > 2 and w not in out:
+                out.append(w)
+    return out
+
+
+def _series(events: list[Event]) -> list[Series]:
+    """Events of one organizer that share three or more distinctive name words form a series."""
+    groups = defaultdict(list)
+    for ev in events:
+        if ev.organizer:
+            groups[ev.organizer].append((ev, _core(ev)))
+    out = []
+    for organizer, members in sorted(groups.items()):
+        uf = UnionFind()
+        for i, (a, wa) in enumerate(members):
+            uf.find(a.id)
+            for b, wb in members[i + 1:]:
+                if len(set(wa) & set(wb)) >= 3:
+                    uf.union(a.id, b.id)
+        clusters = defaultdict(list)
+        for ev, core in members:
+            clusters[uf.find(ev.id)].append((ev, core))
+        for group in clusters.values():
+            if len(group) < 2:
+                continue
+            common = set.intersection(*[set(core) for _, core in group])
+            ordered = [w for w in group[0][1] if w in common]
+            title = " ".join(w.title() for w in ordered) or group[0][0].name
+            sid = "ser-" + slug(title, 30) + "-" + hashlib.sha1(
+                f"{organizer}|{'|'.join(sorted(common))}".encode()).hexdigest()[:6]
+            out.append(Series(id=sid, name=title, organizer=organizer))
+            for ev, _ in group:
+                ev.series = sid
+    return out

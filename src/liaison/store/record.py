@@ -1,0 +1,213 @@
+"""Reading and writing the resolved record: the queries resolution, export and inspection need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from liaison.store.schema import (
+    doc_entities, doc_events, documents, entities, events, figures, mentions, participations, quotes,
+    redirects, series,
+)
+
+ROLE_RANK = ["organizer", "host", "delegation", "speaker", "signatory", "attendee", "other"]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Record:
+    """The resolved record in a store; built by ``Store.record()``."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    # -- inputs to resolution -----------------------------------------------------------
+
+    def doc_entities(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(
+                doc_entities.c.document_id, doc_entities.c.key, doc_entities.c.type, doc_entities.c.name,
+                doc_entities.c.aliases, doc_entities.c.country, doc_entities.c.titles,
+                doc_entities.c.entity_id)).mappings()]
+
+    def doc_events(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(sa.select(doc_events)).mappings()]
+            parts = defaultdict(set)
+            for r in conn.execute(sa.select(participations.c.document_id, participations.c.event_key,
+                                            participations.c.entity_key)):
+                parts[(r.document_id, r.event_key)].add(r.entity_key)
+        for r in rows:
+            r["participant_keys"] = parts.get((r["document_id"], r["key"]), set())
+        return rows
+
+    # -- writing the resolution ---------------------------------------------------------------
+
+    def replace(self, entity_rows: list[dict], entity_members: dict, event_rows: list[dict],
+                event_members: dict, series_rows: list[dict]) -> int:
+        """Swap in a new resolution in one transaction; returns how many ids were retired."""
+        with self.engine.begin() as conn:
+            old_entity = {(r.document_id, r.key): r.entity_id for r in conn.execute(
+                sa.select(doc_entities.c.document_id, doc_entities.c.key, doc_entities.c.entity_id))}
+            old_event = {(r.document_id, r.key): r.event_id for r in conn.execute(
+                sa.select(doc_events.c.document_id, doc_events.c.key, doc_events.c.event_id))}
+            for table in (entities, events, series):
+                conn.execute(table.delete())
+            if entity_rows:
+                conn.execute(entities.insert(), entity_rows)
+            if event_rows:
+                conn.execute(events.insert(), event_rows)
+            if series_rows:
+                conn.execute(series.insert(), series_rows)
+            self._assign(conn, doc_entities, "entity_id", entity_members)
+            self._assign(conn, doc_events, "event_id", event_members)
+            retired = self._redirect(conn, old_entity, entity_members) + self._redirect(conn, old_event, event_members)
+        return retired
+
+    @staticmethod
+    def _assign(conn, table, column, members: dict) -> None:
+        rows = [{"d": d, "k": k, "v": new_id} for (d, k), new_id in members.items()]
+        if rows:
+            conn.execute(table.update().where(table.c.document_id == sa.bindparam("d"))
+                         .where(table.c.key == sa.bindparam("k")).values({column: sa.bindparam("v")}), rows)
+
+    @staticmethod
+    def _redirect(conn, old: dict, new: dict) -> int:
+        live = set(new.values())
+        moved = defaultdict(lambda: defaultdict(int))
+        for ref, old_id in old.items():
+            if old_id and old_id not in live and ref in new:
+                moved[old_id][new[ref]] += 1
+        for old_id, targets in moved.items():
+            target = sorted(targets, key=lambda t: (-targets[t], t))[0]
+            conn.execute(redirects.delete().where(redirects.c.old_id == old_id))
+            conn.execute(redirects.insert().values(old_id=old_id, new_id=target, created_at=_now()))
+        # chains: an older redirect to an id retired now points at its successor
+        for old_id, targets in moved.items():
+            target = sorted(targets, key=lambda t: (-targets[t], t))[0]
+            conn.execute(redirects.update().where(redirects.c.new_id == old_id).values(new_id=target))
+        conn.execute(redirects.delete().where(redirects.c.old_id.in_(live)))
+        return len(moved)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def canonical(self, some_id: str) -> str:
+        with self.engine.connect() as conn:
+            target = conn.execute(sa.select(redirects.c.new_id).where(redirects.c.old_id == some_id)).scalar()
+        return target or some_id
+
+    def entities(self, *, type: str | None = None, country: str | None = None, limit: int | None = None) -> list[dict]:
+        counts = (sa.select(doc_entities.c.entity_id, sa.func.count(sa.distinct(doc_entities.c.document_id))
+                            .label("documents")).group_by(doc_entities.c.entity_id).subquery())
+        q = sa.select(entities, sa.func.coalesce(counts.c.documents, 0).label("documents")).outerjoin(
+            counts, counts.c.entity_id == entities.c.id)
+        if type:
+            q = q.where(entities.c.type == type)
+        if country:
+            q = q.where(entities.c.country == country.upper())
+        q = q.order_by(sa.desc("documents"), entities.c.name)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def events(self, *, kind: str | None = None, since=None, until=None, limit: int | None = None) -> list[dict]:
+        counts = (sa.select(doc_events.c.event_id, sa.func.count(sa.distinct(doc_events.c.document_id))
+                            .label("sources")).group_by(doc_events.c.event_id).subquery())
+        q = sa.select(events, sa.func.coalesce(counts.c.sources, 0).label("sources")).outerjoin(
+            counts, counts.c.event_id == events.c.id)
+        if kind:
+            q = q.where(events.c.kind == kind)
+        if since:
+            q = q.where(events.c.start >= since)
+        if until:
+            q = q.where(events.c.start <= until)
+        q = q.order_by(events.c.start.desc().nulls_last(), sa.desc("sources"), events.c.name)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def series(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(series).order_by(series.c.id)).mappings()]
+
+    def entity_evidence(self, entity_id: str | None = None) -> list[dict]:
+        q = (sa.select(doc_entities.c.entity_id, mentions.c.document_id, mentions.c.start, mentions.c.end,
+                       mentions.c.text)
+             .join(mentions, sa.and_(mentions.c.document_id == doc_entities.c.document_id,
+                                     mentions.c.entity_key == doc_entities.c.key)))
+        if entity_id:
+            q = q.where(doc_entities.c.entity_id == entity_id)
+        q = q.order_by(doc_entities.c.entity_id, mentions.c.document_id, mentions.c.start)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def event_evidence(self, event_id: str | None = None) -> list[dict]:
+        q = sa.select(doc_events.c.event_id, doc_events.c.document_id, doc_events.c.name, doc_events.c.spans,
+                      doc_events.c.start, doc_events.c.key)
+        if event_id:
+            q = q.where(doc_events.c.event_id == event_id)
+        q = q.order_by(doc_events.c.event_id, doc_events.c.document_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def participations(self, event_id: str | None = None, entity_id: str | None = None) -> list[dict]:
+        """Resolved participations: one row per (event, entity) with the strongest role and all evidence."""
+        de, dv = doc_entities.alias("de"), doc_events.alias("dv")
+        q = (sa.select(dv.c.event_id, de.c.entity_id, participations.c.role, participations.c.document_id,
+                       participations.c.start, participations.c.end)
+             .join(dv, sa.and_(dv.c.document_id == participations.c.document_id, dv.c.key == participations.c.event_key))
+             .join(de, sa.and_(de.c.document_id == participations.c.document_id, de.c.key == participations.c.entity_key)))
+        if event_id:
+            q = q.where(dv.c.event_id == event_id)
+        if entity_id:
+            q = q.where(de.c.entity_id == entity_id)
+        merged: dict = {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(q.order_by(participations.c.document_id, participations.c.start)):
+                key = (r.event_id, r.entity_id)
+                item = merged.setdefault(key, {"event": r.event_id, "entity": r.entity_id, "role": r.role,
+                                               "evidence": []})
+                if ROLE_RANK.index(r.role) < ROLE_RANK.index(item["role"]):
+                    item["role"] = r.role
+                item["evidence"].append({"document": r.document_id, "span": [r.start, r.end]})
+        return sorted(merged.values(), key=lambda x: (x["event"] or "", x["entity"] or ""))
+
+    def quotes(self, event_id: str | None = None, speaker_id: str | None = None) -> list[dict]:
+        de, dv = doc_entities.alias("de"), doc_events.alias("dv")
+        q = (sa.select(quotes.c.text, quotes.c.document_id, quotes.c.start, quotes.c.end,
+                       de.c.entity_id.label("speaker"), dv.c.event_id.label("event"))
+             .outerjoin(de, sa.and_(de.c.document_id == quotes.c.document_id, de.c.key == quotes.c.speaker_key))
+             .outerjoin(dv, sa.and_(dv.c.document_id == quotes.c.document_id, dv.c.key == quotes.c.event_key)))
+        if event_id:
+            q = q.where(dv.c.event_id == event_id)
+        if speaker_id:
+            q = q.where(de.c.entity_id == speaker_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q.order_by(quotes.c.document_id, quotes.c.start)).mappings()]
+
+    def figures(self, event_id: str | None = None) -> list[dict]:
+        dv = doc_events.alias("dv")
+        q = (sa.select(figures.c.value, figures.c.qualifier, figures.c.unit, figures.c.subject,
+                       figures.c.document_id, figures.c.start, figures.c.end, dv.c.event_id.label("event"),
+                       documents.c.outlet, documents.c.published, documents.c.title)
+             .join(documents, documents.c.id == figures.c.document_id)
+             .outerjoin(dv, sa.and_(dv.c.document_id == figures.c.document_id, dv.c.key == figures.c.event_key)))
+        if event_id:
+            q = q.where(dv.c.event_id == event_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q.order_by(figures.c.document_id, figures.c.start)).mappings()]
+
+    def sentence(self, document_id: str, start: int, end: int) -> str:
+        """The sentence (roughly: between stops) around a span of a stored document."""
+        with self.engine.connect() as conn:
+            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == document_id)).scalar_one()
+        left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+        stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+        right = min(stops) + 1 if stops else len(text)
+        return text[left:right].strip()
