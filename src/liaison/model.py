@@ -61,6 +61,7 @@ class EntityFact:
     country: str | None = None
     titles: list[str] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
+    external_ids: dict = field(default_factory=dict)  # {"partyfacts": "5124", "wikidata": "Q17427"}
 
 
 @dataclass

@@ -118,7 +118,8 @@ class EntityFinder:
                 doc = nlp.make_doc(name)
                 key = fold(name)
                 self._by_fold.setdefault(key, []).extend(self._names[name])
-                if len(name.split()) >= 3:
+                curated = any(entry.kind != "partyfacts" for entry, _ in self._names[name])
+                if len(name.split()) >= 3 and curated:
                     lower.add(key, [doc])
                 exact.add(key, [doc])
             self._matcher = (exact, lower)
@@ -373,7 +374,8 @@ class EntityFinder:
             if group.type == "person":
                 country = (group.countries.most_common(1)[0][0] if group.countries else None) or group.country
             out.append(EntityFact(id=f"e{n}", type=group.type, name=group.name, aliases=aliases,
-                                  country=country, titles=group.titles, mentions=spans))
+                                  country=country, titles=group.titles, mentions=spans,
+                                  external_ids=dict(group.entry.external_ids) if group.entry else {}))
         return out
 
     def _person_group(self, persons: list[Group], surface: str) -> Group | None:

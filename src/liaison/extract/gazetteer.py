@@ -58,6 +58,11 @@ GENERIC = re.compile(r"^(the )?(democratic|conservative|liberal|labou?r|socialis
                      r"( party)?$", re.I)
 
 
+# A Party Facts name is looked for in text only when it reads as a party's name.
+PARTY_WORD = re.compile(r"\b(Party|Front|Alliance|Union|Movement|League|Congress|Rally|Coalition|Bloc|Federation|"
+                        r"Organi[sz]ation|Association|Democrats|Socialists|Communists|Greens)\b")
+
+
 @dataclass
 class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
@@ -106,11 +111,11 @@ class Gazetteer:
                     entry = mine.get((country, name.casefold()))
                     if entry is not None:
                         entry.external_ids.update(ids)
-                if not english or len(english.split()) < 3 or GENERIC.match(english):
+                if not english or len(english.split()) < 3 or GENERIC.match(english) or not PARTY_WORD.search(english):
                     continue
                 if (country, english.casefold()) in known:
                     continue
-                entry = Entry("party", english, country, external_ids=ids)
+                entry = Entry("party", english, country, external_ids=ids, kind="partyfacts")
                 by_name.setdefault(english.casefold(), []).append(entry)
                 known.add((country, english.casefold()))
         for same in by_name.values():

@@ -33,7 +33,8 @@ def resolve(store) -> ResolveReport:
     started = time.perf_counter()
     record = store.record()
     items = [DocEntity(r["document_id"], r["key"], r["type"], r["name"], tuple(r["aliases"] or ()),
-                       r["country"], tuple(r["titles"] or ())) for r in record.doc_entities()]
+                       r["country"], tuple(r["titles"] or ()), tuple(sorted((r["external_ids"] or {}).items())))
+             for r in record.doc_entities()]
     found: list[Entity] = resolve_entities(items)
     member_of = {ref: ent.id for ent in found for ref in ent.members}
     rows = record.doc_events()
@@ -54,7 +55,7 @@ def resolve(store) -> ResolveReport:
 
 def entity_row(e: Entity) -> dict:
     return {"id": e.id, "type": e.type, "name": e.name, "aliases": e.aliases, "country": e.country,
-            "titles": e.titles, "external_ids": {}}
+            "titles": e.titles, "external_ids": e.external_ids}
 
 
 def event_row(e: Event) -> dict:

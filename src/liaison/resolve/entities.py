@@ -28,6 +28,7 @@ class DocEntity:
     aliases: tuple[str, ...] = ()
     country: str | None = None
     titles: tuple[str, ...] = ()
+    external_ids: tuple[tuple[str, str], ...] = ()
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -43,6 +44,7 @@ class Entity:
     country: str | None
     titles: list[str]
     members: list[tuple[str, str]] = field(default_factory=list)
+    external_ids: dict = field(default_factory=dict)
 
 
 def fold(text: str) -> str:
@@ -159,7 +161,19 @@ def resolve_entities(items: list[DocEntity]) -> list[Entity]:
     clusters = defaultdict(list)
     for e in items:
         clusters[uf.find(e.ref)].append(e)
-    return [_entity(members) for _, members in sorted(clusters.items())]
+    return unique_ids([_entity(members) for _, members in sorted(clusters.items())])
+
+
+def unique_ids(things: list) -> list:
+    """Two clusters with one canonical key (two 'talks' in two documents) get -2, -3… in member order."""
+    by_id = defaultdict(list)
+    for t in things:
+        by_id[t.id].append(t)
+    for same in by_id.values():
+        if len(same) > 1:
+            for n, t in enumerate(sorted(same, key=lambda t: t.members[0])[1:], 2):
+                t.id = f"{t.id}-{n}"
+    return things
 
 
 def _distinctive(alias: str) -> bool:
@@ -180,4 +194,5 @@ def _entity(members: list[DocEntity]) -> Entity:
         id=entity_id(etype, name, country), type=etype, name=name, aliases=aliases, country=country,
         titles=[t for t, _ in sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))],
         members=sorted(e.ref for e in members),
+        external_ids=dict(sorted({kv for e in members for kv in e.external_ids})),
     )

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from liaison.resolve.entities import UnionFind, fold, slug
+from liaison.resolve.entities import UnionFind, fold, slug, unique_ids
 
 GENERIC = {"meeting", "summit", "dialogue", "forum", "conference", "congress", "briefing", "visit", "talks",
            "high", "level", "annual", "first", "second", "third", "fourth", "fifth", "the", "a", "an", "of",
@@ -144,7 +144,7 @@ def resolve_events(items: list[DocEvent]) -> tuple[list[Event], list[Series]]:
     clusters = defaultdict(list)
     for e in items:
         clusters[uf.find(e.ref)].append(e)
-    events = [_event(m) for _, m in sorted(clusters.items())]
+    events = unique_ids([_event(m) for _, m in sorted(clusters.items())])
     series = _series(events)
     return events, series
 

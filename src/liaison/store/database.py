@@ -167,7 +167,8 @@ class Store:
         if facts.entities:
             conn.execute(doc_entities.insert(), [dict(
                 document_id=doc_id, key=e.id, type=e.type, name=e.name, aliases=e.aliases,
-                country=e.country, titles=e.titles, extractor=version) for e in facts.entities])
+                country=e.country, titles=e.titles, external_ids=e.external_ids or None,
+                extractor=version) for e in facts.entities])
             rows = [dict(document_id=doc_id, entity_key=e.id, start=s, end=t, text=text_of[s:t], extractor=version)
                     for e in facts.entities for s, t in e.mentions]
             if rows:

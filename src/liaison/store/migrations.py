@@ -39,19 +39,28 @@ POSTGRES_FTS = [
 
 
 def _initial(conn: sa.Connection) -> None:
-    schema.metadata.create_all(conn, tables=[t for t in schema.metadata.sorted_tables if t.name != "redirects"])
+    # Creates the tables as the code declares them now; later steps check before they
+    # change anything, so on a new database they find their work done.
+    schema.metadata.create_all(conn)
     statements = SQLITE_FTS if conn.dialect.name == "sqlite" else POSTGRES_FTS
     for statement in statements:
         conn.exec_driver_sql(statement)
 
 
-def _redirects(conn: sa.Connection) -> None:
+def _redirects(conn: sa.Connection) -> None:  # checkfirst: a new database has it from step 1
     schema.redirects.create(conn, checkfirst=True)
+
+
+def _external_ids(conn: sa.Connection) -> None:
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("doc_entities")}
+    if "external_ids" not in columns:
+        conn.exec_driver_sql("ALTER TABLE doc_entities ADD COLUMN external_ids JSON")
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
+    (3, "external ids (Party Facts, Wikidata) of per-document entities", _external_ids),
 ]
 
 

@@ -32,7 +32,7 @@ class Record:
             return [dict(r) for r in conn.execute(sa.select(
                 doc_entities.c.document_id, doc_entities.c.key, doc_entities.c.type, doc_entities.c.name,
                 doc_entities.c.aliases, doc_entities.c.country, doc_entities.c.titles,
-                doc_entities.c.entity_id)).mappings()]
+                doc_entities.c.entity_id, doc_entities.c.external_ids)).mappings()]
 
     def doc_events(self) -> list[dict]:
         with self.engine.connect() as conn:

@@ -74,6 +74,7 @@ doc_entities = sa.Table(
     sa.Column("titles", sa.JSON, nullable=False, default=list),
     sa.Column("entity_id", sa.String(64), index=True),  # the resolved entity
     sa.Column("extractor", sa.String(64), nullable=False),
+    sa.Column("external_ids", sa.JSON),  # Party Facts, Wikidata ids from the gazetteers (migration 3)
     sa.UniqueConstraint("document_id", "key"),
 )
 
