@@ -358,11 +358,13 @@ def entities(db: Optional[str] = DbOption,
     store = open_store(cfg, create=False)
     table = Table()
     table.add_column("id", no_wrap=True)
-    for col, width in (("type", 12), ("name", 7), ("country", 7), ("docs", 4)):
-        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=width, max_width=40 if col == "name" else None)
-    table.add_column("aliases", overflow="ellipsis", no_wrap=True, max_width=40)
+    table.add_column("type", min_width=12)
+    table.add_column("country", min_width=7)
+    table.add_column("docs", min_width=4, justify="right")
+    table.add_column("name", ratio=1)
+    table.add_column("aliases", ratio=1)
     for e in store.record().entities(type=type, country=country, limit=limit):
-        table.add_row(e["id"], e["type"], Text(e["name"]), e["country"] or "", str(e["documents"]),
+        table.add_row(e["id"], e["type"], e["country"] or "", str(e["documents"]), Text(e["name"]),
                       Text(", ".join(e["aliases"][:5])))
     out.print(table)
 
@@ -379,8 +381,8 @@ def events(db: Optional[str] = DbOption,
     table = Table()
     table.add_column("id", no_wrap=True)
     for col, width in (("kind", 9), ("start", 10), ("country", 7), ("sources", 7)):
-        table.add_column(col, no_wrap=True, min_width=width)
-    table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=60)
+        table.add_column(col, min_width=width)
+    table.add_column("name", ratio=1)
     for e in store.record().events(kind=kind, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
                                    limit=limit):
         table.add_row(e["id"], e["kind"], str(e["start"] or ""), e["country"] or "", str(e["sources"]),

@@ -63,7 +63,7 @@ def entity_id(etype: str, name: str, country: str | None) -> str:
     if etype == "country" and country:
         return f"cty-{country.lower()}"
     digest = hashlib.sha1(f"{etype}|{fold(name)}|{country or ''}".encode()).hexdigest()[:6]
-    return f"{PREFIX.get(etype, 'ent')}-{slug(name)}-{digest}"
+    return f"{PREFIX.get(etype, 'ent')}-{slug(name, 24)}-{digest}"
 
 
 class UnionFind:

@@ -105,15 +105,36 @@ def conflict(a: DocEvent, b: DocEvent) -> bool:
     return False
 
 
-def same_event(a: DocEvent, b: DocEvent) -> bool:
+def match_strength(a: DocEvent, b: DocEvent) -> int:
+    """0 when two reports are not of one event; higher for stronger evidence that they are."""
     if a.document_id == b.document_id or not kinds_agree(a.kind, b.kind) or conflict(a, b):
-        return False
-    if name_overlap(a, b) >= 0.6:
-        return True
-    if a.start and b.start and a.kind == b.kind:
-        return True
+        return 0
+    overlap = name_overlap(a, b)
+    dated = bool(a.start and b.start)
+    if overlap >= 0.6:
+        return 3 if dated else 2
+    if dated and a.kind == b.kind:
+        return 2
     shared = (a.participants & b.participants) - {a.organizer, b.organizer, None}
-    return a.kind == b.kind and len(shared) >= 2
+    return 1 if a.kind == b.kind and len(shared) >= 2 else 0
+
+
+def same_event(a: DocEvent, b: DocEvent) -> bool:
+    return match_strength(a, b) > 0
+
+
+def _compatible(x, y) -> bool:
+    (xs, xe, xc), (ys, ye, yc) = x, y
+    if xs and ys and (xs > ye + timedelta(days=2) or ys > xe + timedelta(days=2)):
+        return False
+    return not (xc and yc and xc != yc)
+
+
+def _joined(x, y):
+    (xs, xe, xc), (ys, ye, yc) = x, y
+    starts = [d for d in (xs, ys) if d]
+    ends = [d for d in (xe, ye) if d]
+    return (min(starts) if starts else None, max(ends) if ends else None, xc | yc)
 
 
 def resolve_events(items: list[DocEvent]) -> tuple[list[Event], list[Series]]:
@@ -129,18 +150,31 @@ def resolve_events(items: list[DocEvent]) -> tuple[list[Event], list[Series]]:
         for k in keys:
             index[k].append(e)
     seen = set()
+    pairs = []
     for k in sorted(index, key=str):
         bucket = index[k]
         if len(bucket) > 500:  # a word too common to block on
             continue
         for i, a in enumerate(bucket):
             for b in bucket[i + 1:]:
-                pair = (a.ref, b.ref)
+                pair = (a.ref, b.ref) if a.ref < b.ref else (b.ref, a.ref)
                 if pair in seen:
                     continue
                 seen.add(pair)
-                if same_event(a, b):
-                    uf.union(a.ref, b.ref)
+                strength = match_strength(a, b)
+                if strength:
+                    pairs.append((-strength, pair))
+    # Strongest evidence first; a union that would put two dates or two countries
+    # that disagree into one event is refused, so an undated report cannot chain
+    # two editions together.
+    span = {e.ref: (e.start, e.end or e.start, {e.country} - {None}) for e in items}
+    for _, (a, b) in sorted(pairs):
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or not _compatible(span[ra], span[rb]):
+            continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        span[root] = _joined(span[ra], span[rb])
     clusters = defaultdict(list)
     for e in items:
         clusters[uf.find(e.ref)].append(e)
@@ -172,7 +206,7 @@ def _event(members: list[DocEvent]) -> Event:
     year = start.year if start else ""
     digest = hashlib.sha1(f"{kind}|{fold(name)}|{year}|{country or ''}".encode()).hexdigest()[:6]
     return Event(
-        id=f"evt-{slug(name, 32)}-{digest}", kind=kind, name=name,
+        id=f"evt-{slug(name, 24)}-{digest}", kind=kind, name=name,
         aliases=sorted({n for m in members for n in (m.name, *m.aliases)} - {name}),
         start=start, end=end, place=_most([m.place for m in members], key=lambda p: (-len(p), p)),
         country=country, format=_most([m.format for m in members]), organizer=organizer,

@@ -1,0 +1,203 @@
+"""Resolution: one entity and one event per real thing, whatever the order of ingest."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+
+import pytest
+from conftest import SHARED
+from typer.testing import CliRunner
+
+from liaison.cli import app
+from liaison.resolve import DocEntity, DocEvent, resolve_entities, resolve_events
+
+runner = CliRunner()
+
+
+def ingest(db, *paths, data=None):
+    args = ["ingest", *map(str, paths), "--db", str(db), "-q"]
+    if data:
+        args += ["--data", str(data)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def export(db, tmp_path, name="record.json") -> dict:
+    out = tmp_path / name
+    result = runner.invoke(app, ["export", "--db", str(db), "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text())
+
+
+def shape(record: dict) -> dict:
+    """What must not depend on ingest order: ids, names, members by source file."""
+    docs = {d["id"]: d["source"].rsplit("/", 1)[-1] for d in record["documents"]}
+    return {
+        "entities": sorted((e["id"], e["name"], tuple(sorted({docs[x["document"]] for x in e["evidence"]})))
+                           for e in record["entities"]),
+        "events": sorted((e["id"], e["kind"], e["series"], tuple(sorted({docs[x["document"]] for x in e["evidence"]})))
+                         for e in record["events"]),
+        "participations": sorted((p["event"], p["entity"], p["role"]) for p in record["participations"]),
+    }
+
+
+def seed_checks(record: dict) -> None:
+    docs = {d["id"]: d["source"].rsplit("/", 1)[-1][:3] for d in record["documents"]}
+
+    def sources(ev):
+        return {docs[x["document"]] for x in ev["evidence"]}
+
+    dialogues = [e for e in record["events"] if sources(e) >= {"002", "004"}]
+    assert len(dialogues) == 1, [e["name"] for e in dialogues]
+    dialogue = dialogues[0]
+    assert sources(dialogue) == {"000", "002", "004"}
+    summits = [e for e in record["events"] if {"001", "003"} <= sources(e)]
+    assert len(summits) == 1
+    summit = summits[0]
+    assert summit["kind"] == "summit" and summit["start"] == "2021-07-06"
+    assert dialogue["series"] and dialogue["series"] == summit["series"]
+    xi = [e for e in record["entities"] if e["name"] == "Xi Jinping"]
+    assert len(xi) == 1 and len({docs[x["document"]] for x in xi[0]["evidence"]}) == 5
+    cpc = [e for e in record["entities"] if e["type"] == "party" and e["country"] == "CHN"]
+    assert len(cpc) == 1
+    assert {"CCP", "CPC", "China’s ruling party", "Chinese Communist Party"} <= set(cpc[0]["aliases"])
+    assert all(len(e["country"]) == 3 for e in record["entities"] if e["type"] == "country")
+    per_source = {(f["document"], f["value"], f["unit"]) for f in record["figures"] if f["event"] == dialogue["id"]}
+    assert len({d for d, _, _ in per_source}) >= 2  # the dialogue's counts, each from its own source
+    assert any(v == 120 and u == "countries" for _, v, u in per_source)
+
+
+@pytest.mark.seeds
+def test_seed_record_resolves_events_series_and_entities(seeds_dir, tmp_path):
+    db = tmp_path / "all.db"
+    ingest(db, seeds_dir, data=SHARED / "data")
+    record = export(db, tmp_path)
+    seed_checks(record)
+    pty = next(e for e in record["entities"] if e["name"] == "Communist Party of China")
+    assert pty["external_ids"].get("partyfacts") == "5124"
+    # a full re-resolution gives the same record
+    assert runner.invoke(app, ["resolve", "--db", str(db)]).exit_code == 0
+    assert shape(export(db, tmp_path, "again.json")) == shape(record)
+
+
+@pytest.mark.seeds
+@pytest.mark.slow
+def test_one_at_a_time_in_any_order_gives_the_same_record(seeds_dir, tmp_path):
+    files = sorted(seeds_dir.glob("*.txt"))
+    reference = None
+    for seed in (1, 2):
+        order = files[:]
+        random.Random(seed).shuffle(order)
+        db = tmp_path / f"order{seed}.db"
+        for path in order:
+            ingest(db, path, data=SHARED / "data")
+        record = export(db, tmp_path, f"order{seed}.json")
+        seed_checks(record)
+        if reference is None:
+            reference = shape(record)
+        else:
+            assert shape(record) == reference
+
+
+@pytest.mark.seeds
+def test_adding_a_document_keeps_existing_ids(seeds_dir, tmp_path):
+    files = sorted(seeds_dir.glob("*.txt"))
+    db = tmp_path / "grow.db"
+    ingest(db, *files[:4])
+    before = export(db, tmp_path, "before.json")
+    ingest(db, files[4])
+    after = export(db, tmp_path, "after.json")
+    ids_after = {e["id"] for e in after["entities"]} | {e["id"] for e in after["events"]}
+    kept = [e["id"] for e in before["entities"] + before["events"] if e["id"] in ids_after]
+    assert len(kept) >= 0.9 * (len(before["entities"]) + len(before["events"]))
+    # an id that did go is redirected to where its facts went
+    for e in before["entities"] + before["events"]:
+        if e["id"] not in ids_after:
+            shown = runner.invoke(app, ["show", e["id"], "--db", str(db)])
+            assert shown.exit_code == 0, (e["id"], shown.output)
+
+
+def ent(doc, key, etype, name, country=None, aliases=()):
+    return DocEntity(doc, key, etype, name, tuple(aliases), country)
+
+
+def test_two_people_sharing_a_surname_are_not_merged():
+    items = [ent("d1", "e1", "person", "Nawaz Sharif", "PAK"), ent("d2", "e1", "person", "Shehbaz Sharif", "PAK"),
+             ent("d3", "e1", "person", "Sharif", "PAK"), ent("d4", "e1", "person", "Nawaz Sharif", "PAK")]
+    found = {e.name: e.members for e in resolve_entities(items)}
+    assert found["Nawaz Sharif"] == [("d1", "e1"), ("d4", "e1")]
+    assert found["Shehbaz Sharif"] == [("d2", "e1")] and found["Sharif"] == [("d3", "e1")]
+
+
+def test_a_surname_alone_joins_the_one_person_who_carries_it():
+    items = [ent("d1", "e1", "person", "Imran Khan", "PAK"), ent("d2", "e4", "person", "Khan", "PAK")]
+    (one,) = resolve_entities(items)
+    assert one.name == "Imran Khan" and len(one.members) == 2
+
+
+def test_same_party_name_in_two_countries_stays_two():
+    items = [ent("d1", "e1", "party", "Democratic Party", "USA"), ent("d2", "e1", "party", "Democratic Party", "JPN"),
+             ent("d3", "e2", "party", "Democratic Party", "USA")]
+    found = sorted((e.country, len(e.members)) for e in resolve_entities(items))
+    assert found == [("JPN", 1), ("USA", 2)]
+
+
+def test_result_does_not_depend_on_input_order():
+    items = [ent("d1", "e1", "person", "Xi Jinping", "CHN"), ent("d2", "e1", "person", "Xi", "CHN"),
+             ent("d3", "e2", "party", "Communist Party of China", "CHN", ["CPC"]),
+             ent("d4", "e3", "party", "CPC", "CHN"), ent("d5", "e1", "country", "China", "CHN")]
+    first = [(e.id, e.members) for e in resolve_entities(items)]
+    for seed in range(5):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)
+        assert [(e.id, e.members) for e in resolve_entities(shuffled)] == first
+
+
+def ev(doc, name, kind="meeting", start=None, country=None, participants=(), organizer=None, aliases=()):
+    return DocEvent(doc, "v1", kind, name, tuple(aliases), start, start, None, country, None, organizer, None,
+                    frozenset(participants))
+
+
+def test_two_meetings_of_one_kind_in_different_months_stay_apart():
+    items = [ev("d1", "talks between the Lao and Vietnamese parties", start=date(2019, 3, 4), country="LAO"),
+             ev("d2", "talks between the Lao and Vietnamese parties", start=date(2019, 6, 10), country="LAO"),
+             ev("d3", "Lao-Vietnamese party talks", start=date(2019, 3, 5), country="LAO")]
+    events, _ = resolve_events(items)
+    assert sorted(len(e.members) for e in events) == [1, 2]
+    march = next(e for e in events if len(e.members) == 2)
+    assert {m[0] for m in march.members} == {"d1", "d3"}
+
+
+def test_pre_announcement_and_report_are_one_event_and_series_link_editions():
+    cpc = "pty-cpc"
+    items = [
+        ev("d1", "World Political Parties Dialogue", "dialogue", organizer=cpc),
+        ev("d2", "CPC in Dialogue with World Political Parties High-Level Meeting", "dialogue",
+           start=date(2017, 12, 1), country="CHN", organizer=cpc),
+        ev("d3", "CPC and World Political Parties Summit", "summit", start=date(2021, 7, 6), organizer=cpc),
+        ev("d4", "mostly-virtual summit", "summit", participants={"per-xi", "per-khan"}, organizer=cpc),
+        ev("d5", "online summit", "summit", start=date(2021, 7, 6), participants={"per-xi", "per-khan"}),
+    ]
+    events, series = resolve_events(items)
+    groups = sorted(sorted(m[0] for m in e.members) for e in events)
+    assert groups == [["d1", "d2"], ["d3", "d4", "d5"]]
+    assert len(series) == 1 and {e.series for e in events} == {series[0].id}
+
+
+@pytest.mark.seeds
+def test_csv_export_has_one_table_per_kind_with_evidence(seeds_dir, tmp_path):
+    import csv
+
+    db = tmp_path / "csv.db"
+    ingest(db, seeds_dir)
+    out = tmp_path / "csv"
+    assert runner.invoke(app, ["export", "--db", str(db), "--format", "csv", "-o", str(out)]).exit_code == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"documents.csv", "entities.csv", "events.csv", "participations.csv", "quotes.csv", "figures.csv"} <= names
+    rows = list(csv.DictReader((out / "participations.csv").open(encoding="utf-8")))
+    assert rows and all(":" in r["evidence"] and "-" in r["evidence"] for r in rows)
+    entities = list(csv.DictReader((out / "entities.csv").open(encoding="utf-8")))
+    assert any(r["name"] == "Xi Jinping" for r in entities)
