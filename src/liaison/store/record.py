@@ -12,6 +12,9 @@ from liaison.store.schema import (
     redirects, series,
 )
 
+import re
+
+SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])|\n")
 ROLE_RANK = ["organizer", "host", "delegation", "speaker", "signatory", "attendee", "other"]
 
 
@@ -207,7 +210,8 @@ class Record:
         """The sentence (roughly: between stops) around a span of a stored document."""
         with self.engine.connect() as conn:
             text = conn.execute(sa.select(documents.c.text).where(documents.c.id == document_id)).scalar_one()
-        left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-        stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
-        right = min(stops) + 1 if stops else len(text)
+        stops = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
+        left = stops[-1] if stops else 0
+        after = SENTENCE_END.search(text, end)
+        right = after.end() if after else len(text)
         return text[left:right].strip()
