@@ -149,6 +149,8 @@ def extract(
     count = 0
     try:
         for doc, facts in extractor.extract_many(docs()):
+            if facts.skipped and facts.skipped.startswith("extraction error"):
+                err.print(Text("warning ", style="yellow") + Text(f"{doc.source}: {facts.skipped}"))
             sink.write(json.dumps(document_line(doc, facts), ensure_ascii=False) + "\n")
             count += 1
     finally:

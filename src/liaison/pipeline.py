@@ -119,4 +119,7 @@ def store_one(store: Store, doc: Document, facts: DocumentFacts) -> Outcome:
         message = f"near-duplicate of {near[0]} (similarity {near[1]:.2f})"
     if facts.skipped:
         message = "; ".join(filter(None, [message, f"not extracted: {facts.skipped}"]))
-    return Outcome(doc.source, result.status, message, result.document_id, doc.word_count, doc.warnings)
+    warnings = list(doc.warnings)
+    if facts.skipped and facts.skipped.startswith("extraction error"):
+        warnings.append(facts.skipped + " (stored and searchable; please report it)")
+    return Outcome(doc.source, result.status, message, result.document_id, doc.word_count, warnings)

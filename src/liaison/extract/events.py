@@ -24,7 +24,7 @@ from datetime import date
 
 from liaison.extract.countries import Countries
 from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
-from liaison.extract.spans import Sentences, SpanIndex
+from liaison.extract.spans import Sentences, SpanIndex, paragraphs
 from liaison.extract.timex import find_dates
 from liaison.model import EntityFact, EventFact, ParticipationFact
 
@@ -395,7 +395,7 @@ class EventFinder:
                     if ent.type in ("party", "organization"):
                         add(c, ent, "organizer", (x.start, x.end))
                         c.organizer = c.organizer or ent.id
-        paragraphs = Sentences(_paragraph_spans(text), len(text))
+        paras = Sentences(paragraphs(text), len(text))
 
         def para_has_event(p_start: int, p_end: int) -> bool:
             return bool(mention_index.between(p_start, p_end))
@@ -421,7 +421,7 @@ class EventFinder:
                     add(c, ent, "delegation", (s_start, s_end))
             if not ents:
                 continue
-            p_start, p_end = paragraphs.of(s_start)
+            p_start, p_end = paras.of(s_start)
             cluster = None
             if in_sentence:
                 cluster = mention_cluster.get((in_sentence[0].start, in_sentence[0].end))
@@ -479,15 +479,6 @@ class EventFinder:
             c = next(c for c in clusters if keys[id(c)] == ev.id)
             ev.organizer = c.organizer
         return list(out.values())
-
-
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for m in re.finditer(r"\n\s*\n", text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return out
 
 
 def _content(name: str) -> set[str]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from liaison.extract.lexicon import SPEECH_VERBS
-from liaison.extract.spans import SpanIndex
+from liaison.extract.spans import SpanIndex, paragraphs
 from liaison.model import EntityFact, QuoteFact
 
 OPEN = "“\"‘"
@@ -34,15 +34,6 @@ class QuoteSpan:
     opens_paragraph: bool
     block: bool = False
     unclosed: bool = False  # ran to the end of its paragraph: continues in the next
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for m in re.finditer(r"\n\s*\n", text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return [(s, e) for s, e in out if e > s]
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The [start, end) of each paragraph (blank-line separated) of a cleaned text."""
+    out, pos = [], 0
+    for m in re.finditer(r"\n\s*\n", text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return [(s, e) for s, e in out if e > s]
 
 
 class Sentences:
