@@ -11,17 +11,21 @@ export LIAISON_DATA ?= $(if $(wildcard $(SHARED)/data),$(SHARED)/data,)
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null
 	$(BIN)/python -m pip install -q --upgrade pip uv
 	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e .
+	npm install --no-audit --no-fund --loglevel=error
 	touch $@
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 demo: setup
 	$(BIN)/liaison ingest data/sample --db $(DB)
-	$(BIN)/liaison documents --db $(DB) --limit 10
+	$(BIN)/liaison serve --db $(DB) --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -418,6 +418,21 @@ def export(db: Optional[str] = DbOption,
 
 
 @app.command()
+def serve(db: Optional[str] = DbOption,
+          host: str = typer.Option("127.0.0.1", "--host", help="address to bind; loopback unless you say otherwise"),
+          port: int = typer.Option(8000, "--port")):
+    """Serve the explorer and the HTTP API (read-only) over a database."""
+    import uvicorn
+
+    from liaison.web import create_app
+
+    cfg = settings(db)
+    store = open_store(cfg, create=False)
+    out.print(f"Liaison explorer on http://{host}:{port}/  (API docs at /docs; Ctrl-C stops it)")
+    uvicorn.run(create_app(cfg.db, store=store), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def search(query: str, db: Optional[str] = DbOption, limit: int = typer.Option(20, "--limit")):
     """Full-text search over the stored documents."""
     cfg = settings(db)

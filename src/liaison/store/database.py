@@ -75,9 +75,9 @@ class Store:
         self.engine.dispose()
 
     def record(self):
-        from liaison.store.record import Record
+        from liaison.store.record import RecordViews
 
-        return Record(self.engine)
+        return RecordViews(self.engine)
 
     # -- writing -------------------------------------------------------------------
 

@@ -159,7 +159,8 @@ class Record:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q).mappings()]
 
-    def participations(self, event_id: str | None = None, entity_id: str | None = None) -> list[dict]:
+    def participations(self, event_id: str | None = None, entity_id: str | None = None,
+                       document_id: str | None = None, event_ids=None) -> list[dict]:
         """Resolved participations: one row per (event, entity) with the strongest role and all evidence."""
         de, dv = doc_entities.alias("de"), doc_events.alias("dv")
         q = (sa.select(dv.c.event_id, de.c.entity_id, participations.c.role, participations.c.document_id,
@@ -170,6 +171,10 @@ class Record:
             q = q.where(dv.c.event_id == event_id)
         if entity_id:
             q = q.where(de.c.entity_id == entity_id)
+        if document_id:
+            q = q.where(participations.c.document_id == document_id)
+        if event_ids is not None:
+            q = q.where(dv.c.event_id.in_(list(event_ids)))
         merged: dict = {}
         with self.engine.connect() as conn:
             for r in conn.execute(q.order_by(participations.c.document_id, participations.c.start)):
@@ -181,7 +186,8 @@ class Record:
                 item["evidence"].append({"document": r.document_id, "span": [r.start, r.end]})
         return sorted(merged.values(), key=lambda x: (x["event"] or "", x["entity"] or ""))
 
-    def quotes(self, event_id: str | None = None, speaker_id: str | None = None) -> list[dict]:
+    def quotes(self, event_id: str | None = None, speaker_id: str | None = None,
+               document_id: str | None = None) -> list[dict]:
         de, dv = doc_entities.alias("de"), doc_events.alias("dv")
         q = (sa.select(quotes.c.text, quotes.c.document_id, quotes.c.start, quotes.c.end,
                        de.c.entity_id.label("speaker"), dv.c.event_id.label("event"))
@@ -191,10 +197,12 @@ class Record:
             q = q.where(dv.c.event_id == event_id)
         if speaker_id:
             q = q.where(de.c.entity_id == speaker_id)
+        if document_id:
+            q = q.where(quotes.c.document_id == document_id)
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q.order_by(quotes.c.document_id, quotes.c.start)).mappings()]
 
-    def figures(self, event_id: str | None = None) -> list[dict]:
+    def figures(self, event_id: str | None = None, document_id: str | None = None) -> list[dict]:
         dv = doc_events.alias("dv")
         q = (sa.select(figures.c.value, figures.c.qualifier, figures.c.unit, figures.c.subject,
                        figures.c.document_id, figures.c.start, figures.c.end, dv.c.event_id.label("event"),
@@ -203,6 +211,8 @@ class Record:
              .outerjoin(dv, sa.and_(dv.c.document_id == figures.c.document_id, dv.c.key == figures.c.event_key)))
         if event_id:
             q = q.where(dv.c.event_id == event_id)
+        if document_id:
+            q = q.where(figures.c.document_id == document_id)
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q.order_by(figures.c.document_id, figures.c.start)).mappings()]
 
@@ -215,3 +225,124 @@ class Record:
         after = SENTENCE_END.search(text, end)
         right = after.end() if after else len(text)
         return text[left:right].strip()
+
+
+class RecordViews(Record):
+    """Read-only views the explorer and the API show (no SQL outside the store)."""
+
+    def entity(self, entity_id: str) -> dict | None:
+        found = [e for e in self.entities_by_ids([entity_id])]
+        return found[0] if found else None
+
+    def entities_by_ids(self, ids) -> list[dict]:
+        ids = list(ids)
+        if not ids:
+            return []
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(entities).where(entities.c.id.in_(ids))).mappings()]
+
+    def event(self, event_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().first()
+        return dict(row) if row else None
+
+    def series_events(self, series_id: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(events).where(events.c.series_id == series_id)
+                                                  .order_by(events.c.start.nulls_last(), events.c.id)).mappings()]
+
+    def event_documents(self, event_id: str) -> list[dict]:
+        q = (sa.select(documents.c.id, documents.c.title, documents.c.outlet, documents.c.published)
+             .join(doc_events, doc_events.c.document_id == documents.c.id)
+             .where(doc_events.c.event_id == event_id).distinct()
+             .order_by(documents.c.published.nulls_last(), documents.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def entity_documents(self, entity_id: str, limit: int = 50) -> list[dict]:
+        q = (sa.select(documents.c.id, documents.c.title, documents.c.outlet, documents.c.published)
+             .join(doc_entities, doc_entities.c.document_id == documents.c.id)
+             .where(doc_entities.c.entity_id == entity_id).distinct()
+             .order_by(documents.c.published.desc().nulls_last(), documents.c.id).limit(limit))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def document_facts(self, document_id: str) -> dict:
+        """Every fact of one document with its span and the resolved thing it is about."""
+        with self.engine.connect() as conn:
+            ments = [dict(r) for r in conn.execute(
+                sa.select(mentions.c.start, mentions.c.end, mentions.c.text, doc_entities.c.entity_id,
+                          doc_entities.c.type, doc_entities.c.name, doc_entities.c.key)
+                .join(doc_entities, sa.and_(doc_entities.c.document_id == mentions.c.document_id,
+                                            doc_entities.c.key == mentions.c.entity_key))
+                .where(mentions.c.document_id == document_id).order_by(mentions.c.start)).mappings()]
+            evs = [dict(r) for r in conn.execute(
+                sa.select(doc_events.c.key, doc_events.c.event_id, doc_events.c.kind, doc_events.c.name,
+                          doc_events.c.spans).where(doc_events.c.document_id == document_id)).mappings()]
+        return {"mentions": ments, "events": evs, "quotes": self.quotes(document_id=document_id),
+                "figures": self.figures(document_id=document_id),
+                "participations": self.participations(document_id=document_id)}
+
+    def met_most(self, entity_id: str, limit: int = 10) -> list[dict]:
+        """The entities that took part in the most events with this one."""
+        mine = {p["event"] for p in self.participations(entity_id=entity_id)}
+        counts: dict = defaultdict(int)
+        for p in self.participations(event_ids=mine):
+            if p["entity"] != entity_id:
+                counts[p["entity"]] += 1
+        names = {e["id"]: e for e in self.entities_by_ids(counts)}
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [{**names[k], "events": n} for k, n in ranked if k in names]
+
+    def co_attendance(self, etype: str = "party") -> tuple[list[dict], list[dict]]:
+        """Nodes and weighted edges: two entities (or countries) that took part in the same events."""
+        ents = {e["id"]: e for e in self.entities()}
+        by_event: dict = defaultdict(set)
+        for p in self.participations():
+            e = ents.get(p["entity"])
+            if e is None:
+                continue
+            if etype == "country":
+                if e["country"]:
+                    by_event[p["event"]].add(e["country"])
+            elif e["type"] == etype:
+                by_event[p["event"]].add(e["id"])
+        weights: dict = defaultdict(int)
+        degree: dict = defaultdict(int)
+        for members in by_event.values():
+            ordered = sorted(members)
+            for m in ordered:
+                degree[m] += 1
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1:]:
+                    weights[(a, b)] += 1
+        label = (lambda k: k) if etype == "country" else (lambda k: ents[k]["name"])
+        nodes = [{"id": k, "label": label(k), "events": n} for k, n in sorted(degree.items())]
+        edges = [{"source": a, "target": b, "weight": w} for (a, b), w in sorted(weights.items())]
+        return nodes, edges
+
+    def participation_by_country(self) -> list[dict]:
+        ents = {e["id"]: e for e in self.entities()}
+        counts: dict = defaultdict(lambda: {"participations": 0, "events": set()})
+        for p in self.participations():
+            e = ents.get(p["entity"])
+            if e and e["country"]:
+                counts[e["country"]]["participations"] += 1
+                counts[e["country"]]["events"].add(p["event"])
+        return [{"country": c, "participations": v["participations"], "events": len(v["events"])}
+                for c, v in sorted(counts.items())]
+
+    def search_quotes(self, query: str, limit: int = 20) -> list[dict]:
+        words = [w for w in query.split() if w]
+        if not words:
+            return []
+        q = sa.select(quotes.c.text, quotes.c.document_id, quotes.c.start, quotes.c.end, quotes.c.speaker_key)
+        for w in words:
+            escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            q = q.where(sa.func.lower(quotes.c.text).like(f"%{escaped.lower()}%", escape="\\"))
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(q.limit(limit)).mappings()]
+            for r in rows:
+                r["speaker"] = conn.execute(sa.select(doc_entities.c.entity_id, doc_entities.c.name).where(
+                    doc_entities.c.document_id == r["document_id"], doc_entities.c.key == r["speaker_key"])).mappings().first()
+        return rows

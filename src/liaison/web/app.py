@@ -1,0 +1,73 @@
+"""The FastAPI application: ``create_app(db)`` builds one over one store, with no global state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from liaison import __version__
+from liaison.store import Store
+
+HERE = Path(__file__).resolve().parent
+# Browser libraries installed by `make setup` (npm), served from these files only.
+VENDOR = {
+    "vega.js": "vega/build/vega.min.js",
+    "vega-lite.js": "vega-lite/build/vega-lite.min.js",
+    "vega-embed.js": "vega-embed/build/vega-embed.min.js",
+    "vis-network.js": "vis-network/standalone/umd/vis-network.min.js",
+    "countries-110m.json": "world-atlas/countries-110m.json",
+}
+
+
+def node_modules() -> Path | None:
+    for base in (Path.cwd(), HERE.parents[2], HERE.parents[3]):
+        candidate = base / "node_modules"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def create_app(db: str, *, store: Store | None = None) -> FastAPI:
+    app = FastAPI(title="Liaison", version=__version__,
+                  description="The record of inter-party diplomacy: documents, entities, events, participations, "
+                              "quotes and figures, each with its evidence. Read-only.")
+    app.state.store = store or Store.open(db, create=False)
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["version"] = __version__
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    modules = node_modules()
+
+    @app.get("/vendor/{name}", include_in_schema=False)
+    def vendor(name: str):
+        if name not in VENDOR or modules is None or not (modules / VENDOR[name]).is_file():
+            return Response("not installed: run `make setup` (npm install) for the explorer's charts",
+                            status_code=404, media_type="text/plain")
+        return FileResponse(modules / VENDOR[name], headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path not in ("/docs", "/redoc") and not request.url.path.startswith("/docs"):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'")
+        return response
+
+    @app.exception_handler(LookupError)
+    async def not_found(request: Request, exc: LookupError):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return app.state.templates.TemplateResponse(request, "error.html", {"message": str(exc)}, status_code=404)
+
+    from liaison.web import api, pages
+
+    app.include_router(api.router, prefix="/api")
+    app.include_router(pages.router)
+    return app
