@@ -103,7 +103,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]] = ()) -> list[Figure
                 modifiers += 1
                 if modifiers > 2:
                     break
-        if unit is None:
+        if unit is None or value == 1:  # "one consists of…": a count of one is not a claim
             continue
         if re.match(r"\d{4}$", m.group("num")) and 1800 <= value <= 2100:
             continue

@@ -127,7 +127,11 @@ class Gazetteer:
     def names(self) -> dict[str, list[tuple[Entry, bool]]]:
         """Every surface name -> the entries it may name, and whether it needs country context."""
         table: dict[str, list[tuple[Entry, bool]]] = defaultdict(list)
+        titled = re.compile(r"^(mr|mrs|ms|dr|president|premier|prime minister|chairman|general secretary|"
+                            r"comrade|king|queen|chancellor|minister)\.?\s", re.I)
         for entry in self.entries:
+            if entry.type == "person":  # "President Xi": the title rules find these, and the full name wins
+                entry = Entry(**{**entry.__dict__, "aliases": [a for a in entry.aliases if not titled.match(a)]})
             free = entry.aliases if entry.context_aliases != [entry.name] else []
             if entry.context_aliases != [entry.name]:
                 free = [entry.name, *entry.aliases]

@@ -1,0 +1,126 @@
+"""The explorer in a real browser: Playwright driving Debian's Chromium, on 127.0.0.1 only.
+
+Walks home → search → event → participant → the evidence sentence, checks what is
+shown, and saves a screenshot of each page under artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+CHROMIUM = os.environ.get("LIAISON_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "artifacts" / "screenshots"
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, extractor):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install Chromium ({CHROMIUM} is missing; .ci/run apt-gets it)")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
+    import uvicorn
+
+    from liaison.pipeline import ingest
+    from liaison.store import Store
+    from liaison.web import create_app
+
+    db = tmp_path_factory.mktemp("browser") / "sample.db"
+    store = Store.open(str(db))
+    ingest([str(ROOT / "data" / "sample")], store, extractor, max_bytes=5_000_000)
+    port = free_port()
+    config = uvicorn.Config(create_app(str(db), store=store), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        yield tab
+        browser.close()
+
+
+def test_walk_from_home_to_the_evidence_sentence(server, page):
+    page.goto(server + "/")
+    assert page.locator("h1").inner_text() == "The record"
+    assert page.locator("#latest-events a").count() >= 5
+    page.screenshot(path=str(SHOTS / "1-home.png"), full_page=True)
+
+    page.fill("input[name=q]", "Suu Kyi")
+    page.click("form.search button")
+    page.wait_for_url("**/search?q=Suu*")
+    results = page.locator("#document-results li")
+    assert results.count() >= 2
+    assert "Suu" in page.locator("#document-results mark").first.inner_text()
+    page.screenshot(path=str(SHOTS / "2-search.png"), full_page=True)
+
+    page.goto(server + "/")
+    page.locator("#latest-events a", has_text="Summit").first.click()
+    page.wait_for_url("**/events/*")
+    assert "Summit" in page.locator("#event-name").inner_text()
+    assert page.locator("#participants a.participant").count() >= 3
+    assert page.locator("#sources li").count() >= 2
+    page.screenshot(path=str(SHOTS / "3-event.png"), full_page=True)
+
+    participant = page.locator("#participants a.participant", has_text="Xi Jinping").first
+    participant.click()
+    page.wait_for_url("**/entities/*")
+    assert page.locator("#entity-name").inner_text() == "Xi Jinping"
+    assert page.locator("#took-part a").count() >= 1
+    page.screenshot(path=str(SHOTS / "4-entity.png"), full_page=True)
+
+    evidence = page.locator(".evidence-list a").first
+    sentence = evidence.inner_text()
+    evidence.click()
+    page.wait_for_url("**/documents/*#c*")
+    anchor = page.evaluate("location.hash").lstrip("#")
+    marked = page.locator(f"#{anchor} + mark").inner_text()
+    assert marked and marked in sentence  # the fact is highlighted in its sentence
+    assert page.locator("#document-text mark.fact").count() >= 5
+    page.screenshot(path=str(SHOTS / "5-document-evidence.png"), full_page=False)
+
+
+def test_charts_network_and_map_render(server, page):
+    page.goto(server + "/timeline")
+    page.wait_for_selector("#timeline[data-rendered=true] svg")
+    assert page.locator("#timeline svg circle, #timeline svg path").count() > 0
+    page.screenshot(path=str(SHOTS / "6-timeline.png"), full_page=True)
+    page.goto(server + "/network")
+    page.wait_for_selector("#network canvas")
+    page.screenshot(path=str(SHOTS / "7-network.png"), full_page=True)
+    page.goto(server + "/map")
+    page.wait_for_selector("#map[data-rendered=true] svg")
+    shaded = page.locator("#map svg path").count()
+    assert shaded > 100  # the world's countries, from Natural Earth shapes
+    page.screenshot(path=str(SHOTS / "8-map.png"), full_page=True)
