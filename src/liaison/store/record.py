@@ -241,6 +241,13 @@ class RecordViews(Record):
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(sa.select(entities).where(entities.c.id.in_(ids))).mappings()]
 
+    def events_by_ids(self, ids) -> list[dict]:
+        ids = list(ids)
+        if not ids:
+            return []
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(events).where(events.c.id.in_(ids))).mappings()]
+
     def event(self, event_id: str) -> dict | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().first()

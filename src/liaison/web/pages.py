@@ -105,7 +105,7 @@ def entity_page(request: Request, entity_id: str):
     if ent is None:
         raise LookupError(f"No entity {entity_id} in the record.")
     parts = r.participations(entity_id=ent["id"])
-    events = {e["id"]: e for e in r.events() if e["id"] in {p["event"] for p in parts}}
+    events = {e["id"]: e for e in r.events_by_ids({p["event"] for p in parts})}
     took_part = sorted(((events[p["event"]], p) for p in parts if p["event"] in events),
                        key=lambda x: (str(x[0]["start"] or "9999"), x[0]["name"]))
     timeline = [{"event": e["name"], "start": e["start"].isoformat(), "role": p["role"], "kind": e["kind"]}
