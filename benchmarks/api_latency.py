@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200, help="per route")
     parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
@@ -85,6 +86,7 @@ def main() -> None:
         for n in range(args.documents):
             store.save(*synthetic_document(n, rng))
         report = resolve(store)
+        print(f"server: {args.workers} worker processes on 127.0.0.1; {args.clients} concurrent clients")
         print(f"built {args.documents:,} documents in {time.perf_counter() - started:.0f}s "
               f"({report.entities:,} entities, {report.events:,} events)")
         record = store.record()
@@ -93,7 +95,8 @@ def main() -> None:
         doc_ids = [d["id"] for d in store.documents(limit=200)]
         store.close()
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "liaison.cli", "serve", "--db", str(db), "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-m", "liaison.cli", "serve", "--db", str(db), "--port", str(port),
+                                   "--workers", str(args.workers)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -420,8 +420,11 @@ def export(db: Optional[str] = DbOption,
 @app.command()
 def serve(db: Optional[str] = DbOption,
           host: str = typer.Option("127.0.0.1", "--host", help="address to bind; loopback unless you say otherwise"),
-          port: int = typer.Option(8000, "--port")):
+          port: int = typer.Option(8000, "--port"),
+          workers: int = typer.Option(1, "--workers", help="server processes (each opens the database)")):
     """Serve the explorer and the HTTP API (read-only) over a database."""
+    import os
+
     import uvicorn
 
     from liaison.web import create_app
@@ -429,7 +432,13 @@ def serve(db: Optional[str] = DbOption,
     cfg = settings(db)
     store = open_store(cfg, create=False)
     out.print(f"Liaison explorer on http://{host}:{port}/  (API docs at /docs; Ctrl-C stops it)")
-    uvicorn.run(create_app(cfg.db, store=store), host=host, port=port, log_level="warning")
+    if workers > 1:
+        store.close()
+        os.environ["LIAISON_DB"] = cfg.db
+        uvicorn.run("liaison.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+    else:
+        uvicorn.run(create_app(cfg.db, store=store), host=host, port=port, log_level="warning")
 
 
 @app.command()

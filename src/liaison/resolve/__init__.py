@@ -55,10 +55,10 @@ def resolve(store) -> ResolveReport:
 
 def entity_row(e: Entity) -> dict:
     return {"id": e.id, "type": e.type, "name": e.name, "aliases": e.aliases, "country": e.country,
-            "titles": e.titles, "external_ids": e.external_ids}
+            "titles": e.titles, "external_ids": e.external_ids, "documents": len({d for d, _ in e.members})}
 
 
 def event_row(e: Event) -> dict:
     return {"id": e.id, "kind": e.kind, "name": e.name, "aliases": e.aliases, "start": e.start, "end": e.end,
             "place": e.place, "country": e.country, "format": e.format, "organizer_id": e.organizer,
-            "series_id": e.series, "edition": e.edition}
+            "series_id": e.series, "edition": e.edition, "sources": len({d for d, _ in e.members})}

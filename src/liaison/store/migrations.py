@@ -57,10 +57,17 @@ def _external_ids(conn: sa.Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE doc_entities ADD COLUMN external_ids JSON")
 
 
+def _counts(conn: sa.Connection) -> None:
+    for table, column in (("entities", "documents"), ("events", "sources")):
+        if column not in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
     (3, "external ids (Party Facts, Wikidata) of per-document entities", _external_ids),
+    (4, "document and source counts kept on entities and events", _counts),
 ]
 
 

@@ -103,37 +103,54 @@ class Record:
             target = conn.execute(sa.select(redirects.c.new_id).where(redirects.c.old_id == some_id)).scalar()
         return target or some_id
 
-    def entities(self, *, type: str | None = None, country: str | None = None, limit: int | None = None) -> list[dict]:
-        counts = (sa.select(doc_entities.c.entity_id, sa.func.count(sa.distinct(doc_entities.c.document_id))
-                            .label("documents")).group_by(doc_entities.c.entity_id).subquery())
-        q = sa.select(entities, sa.func.coalesce(counts.c.documents, 0).label("documents")).outerjoin(
-            counts, counts.c.entity_id == entities.c.id)
+    def entities(self, *, type: str | None = None, country: str | None = None, limit: int | None = None,
+                 offset: int = 0) -> list[dict]:
+        q = self._entity_query(type, country).order_by(entities.c.documents.desc(), entities.c.name, entities.c.id)
+        if limit:
+            q = q.limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def count_entities(self, *, type: str | None = None, country: str | None = None) -> int:
+        q = sa.select(sa.func.count()).select_from(self._entity_query(type, country).subquery())
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar_one()
+
+    @staticmethod
+    def _entity_query(type, country):
+        q = sa.select(entities)
         if type:
             q = q.where(entities.c.type == type)
         if country:
             q = q.where(entities.c.country == country.upper())
-        q = q.order_by(sa.desc("documents"), entities.c.name)
+        return q
+
+    def events(self, *, kind: str | None = None, since=None, until=None, country: str | None = None,
+               limit: int | None = None, offset: int = 0) -> list[dict]:
+        q = self._event_query(kind, since, until, country).order_by(
+            events.c.start.desc().nulls_last(), events.c.sources.desc(), events.c.name, events.c.id)
         if limit:
-            q = q.limit(limit)
+            q = q.limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q).mappings()]
 
-    def events(self, *, kind: str | None = None, since=None, until=None, limit: int | None = None) -> list[dict]:
-        counts = (sa.select(doc_events.c.event_id, sa.func.count(sa.distinct(doc_events.c.document_id))
-                            .label("sources")).group_by(doc_events.c.event_id).subquery())
-        q = sa.select(events, sa.func.coalesce(counts.c.sources, 0).label("sources")).outerjoin(
-            counts, counts.c.event_id == events.c.id)
+    def count_events(self, *, kind: str | None = None, since=None, until=None, country: str | None = None) -> int:
+        q = sa.select(sa.func.count()).select_from(self._event_query(kind, since, until, country).subquery())
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar_one()
+
+    @staticmethod
+    def _event_query(kind, since, until, country):
+        q = sa.select(events)
         if kind:
             q = q.where(events.c.kind == kind)
         if since:
             q = q.where(events.c.start >= since)
         if until:
             q = q.where(events.c.start <= until)
-        q = q.order_by(events.c.start.desc().nulls_last(), sa.desc("sources"), events.c.name)
-        if limit:
-            q = q.limit(limit)
-        with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(q).mappings()]
+        if country:
+            q = q.where(events.c.country == country.upper())
+        return q
 
     def series(self) -> list[dict]:
         with self.engine.connect() as conn:

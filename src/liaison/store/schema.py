@@ -146,6 +146,7 @@ entities = sa.Table(
     sa.Column("country", sa.String(3), index=True),
     sa.Column("titles", sa.JSON, nullable=False, default=list),
     sa.Column("external_ids", sa.JSON, nullable=False, default=dict),
+    sa.Column("documents", sa.Integer, nullable=False, default=0),  # how many documents name it (migration 4)
 )
 
 series = sa.Table(
@@ -169,6 +170,7 @@ events = sa.Table(
     sa.Column("organizer_id", sa.String(64)),
     sa.Column("series_id", sa.String(64), index=True),
     sa.Column("edition", sa.Integer),
+    sa.Column("sources", sa.Integer, nullable=False, default=0),  # how many documents report it (migration 4)
 )
 
 # An entity or event id that re-resolution retired, and the id its facts now carry,

@@ -43,7 +43,9 @@ def document(request: Request, doc_id: str):
 @router.get("/entities")
 def entities(request: Request, type: Optional[str] = None, country: Optional[str] = None,
              limit: int = Query(50, le=500), offset: int = 0):
-    return page(record(request).entities(type=type, country=country), limit, offset)
+    rec = record(request)
+    return {"total": rec.count_entities(type=type, country=country), "limit": limit, "offset": offset,
+            "items": rec.entities(type=type, country=country, limit=limit, offset=offset)}
 
 
 @router.get("/entities/{entity_id}")
@@ -63,10 +65,10 @@ def entity(request: Request, entity_id: str):
 def events(request: Request, kind: Optional[str] = None, since: Optional[date] = Query(None, alias="from"),
            until: Optional[date] = Query(None, alias="to"), country: Optional[str] = None,
            limit: int = Query(50, le=500), offset: int = 0):
-    rows = record(request).events(kind=kind, since=since, until=until)
-    if country:
-        rows = [r for r in rows if r["country"] == country.upper()]
-    return page(rows, limit, offset)
+    rec = record(request)
+    filters = {"kind": kind, "since": since, "until": until, "country": country}
+    return {"total": rec.count_events(**filters), "limit": limit, "offset": offset,
+            "items": rec.events(**filters, limit=limit, offset=offset)}
 
 
 @router.get("/events/{event_id}")

@@ -31,6 +31,13 @@ def node_modules() -> Path | None:
     return None
 
 
+def app_from_env() -> FastAPI:
+    """For `liaison serve --workers N`: each worker process opens the database LIAISON_DB names."""
+    import os
+
+    return create_app(os.environ["LIAISON_DB"])
+
+
 def create_app(db: str, *, store: Store | None = None) -> FastAPI:
     app = FastAPI(title="Liaison", version=__version__,
                   description="The record of inter-party diplomacy: documents, entities, events, participations, "
