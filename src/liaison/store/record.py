@@ -27,6 +27,7 @@ class Record:
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine
+        self._texts: dict[str, str] = {}  # document texts read by sentence(), for this object's life
 
     # -- inputs to resolution -----------------------------------------------------------
 
@@ -235,8 +236,13 @@ class Record:
 
     def sentence(self, document_id: str, start: int, end: int) -> str:
         """The sentence (roughly: between stops) around a span of a stored document."""
-        with self.engine.connect() as conn:
-            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == document_id)).scalar_one()
+        text = self._texts.get(document_id)
+        if text is None:
+            with self.engine.connect() as conn:
+                text = conn.execute(sa.select(documents.c.text).where(documents.c.id == document_id)).scalar_one()
+            if len(self._texts) > 256:
+                self._texts.clear()
+            self._texts[document_id] = text
         stops = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
         left = stops[-1] if stops else 0
         after = SENTENCE_END.search(text, end)
@@ -270,10 +276,12 @@ class RecordViews(Record):
             row = conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().first()
         return dict(row) if row else None
 
-    def series_events(self, series_id: str) -> list[dict]:
+    def series_events(self, series_id: str, limit: int = 50) -> list[dict]:
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(sa.select(events).where(events.c.series_id == series_id)
-                                                  .order_by(events.c.start.nulls_last(), events.c.id)).mappings()]
+            return [dict(r) for r in conn.execute(
+                sa.select(events.c.id, events.c.name, events.c.start, events.c.kind)
+                .where(events.c.series_id == series_id)
+                .order_by(events.c.start.nulls_last(), events.c.id).limit(limit)).mappings()]
 
     def event_documents(self, event_id: str) -> list[dict]:
         q = (sa.select(documents.c.id, documents.c.title, documents.c.outlet, documents.c.published)

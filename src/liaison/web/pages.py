@@ -85,13 +85,14 @@ def event_page(request: Request, event_id: str):
     for f in figures:
         values[f["unit"]].add(f["value"])
     disputed = {u for u, v in values.items() if len(v) > 1}
-    speakers = {e["id"]: e for e in r.entities_by_ids({q["speaker"] for q in r.quotes(event_id=ev["id"])} - {None})}
+    quotes = r.quotes(event_id=ev["id"])
+    speakers = {e["id"]: e for e in r.entities_by_ids({q["speaker"] for q in quotes} - {None})}
     editions = r.series_events(ev["series_id"]) if ev["series_id"] else []
-    series = next((s for s in r.series() if s["id"] == ev["series_id"]), None)
+    series = next((s for s in r.series() if s["id"] == ev["series_id"]), None) if ev["series_id"] else None
     evidence = [(d, span) for d in r.event_evidence(ev["id"]) for span in (d["spans"] or [])]
     return render(request, "event.html", ev=ev, organizer=ents.get(ev["organizer_id"]),
                   by_role=[(role, by_role[role]) for role in ROLE_ORDER if by_role.get(role)],
-                  by_country=sorted(by_country.items()), quotes=r.quotes(event_id=ev["id"]), speakers=speakers,
+                  by_country=sorted(by_country.items()), quotes=quotes, speakers=speakers,
                   figures=sorted(figures, key=lambda f: (f["unit"], str(f["published"] or ""), f["document_id"])),
                   disputed=disputed, sources=r.event_documents(ev["id"]), editions=editions, series=series,
                   evidence=[(d["document_id"], span, r.sentence(d["document_id"], *span)) for d, span in evidence][:30],
