@@ -111,6 +111,10 @@ def ingest(
               f"{report.words / report.seconds if report.seconds else 0:.0f} words/s): "
               f"{c['stored']} stored, {c['updated']} updated, {c['unchanged']} unchanged, "
               f"{c['duplicate']} duplicate, {c['failed']} failed")
+    if report.resolution is not None:
+        r = report.resolution
+        out.print(f"resolved: {r.entities} entities, {r.events} events in {r.series} series "
+                  f"({r.retired} ids redirected) in {r.seconds:.2f}s")
     if not quiet:
         print_stats(store.stats(), cfg.db)
     store.close()
