@@ -109,3 +109,18 @@ def test_migrations_are_recorded_and_run_once(db_url):
 def test_open_missing_sqlite_file_without_create_says_what_to_do(tmp_path):
     with pytest.raises(FileNotFoundError, match="liaison ingest"):
         Store.open(str(tmp_path / "none.db"), create=False)
+
+
+def test_quote_search_finds_words_with_their_speakers(store):
+    from liaison.resolve import resolve
+
+    text = "Ms Lena Ortiz said: “We will open our party schools to every delegation that asks.”"
+    q0 = text.index("“") + 1
+    facts = DocumentFacts(extractor="t", entities=[EntityFact("e1", "person", "Lena Ortiz", mentions=[(3, 13)])],
+                          quotes=[QuoteFact("e1", text[q0:text.index("”")], (q0, text.index("”")))])
+    store.save(make_doc(source="q.txt", text=text), facts)
+    resolve(store)
+    (hit,) = store.record().search_quotes("party schools")
+    assert hit["text"].startswith("We will open") and hit["speaker"]["name"] == "Lena Ortiz"
+    assert store.record().search_quotes("nonexistentword") == []
+    assert store.record().search_quotes("\" OR 1=1 --") == []

@@ -63,11 +63,33 @@ def _counts(conn: sa.Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
 
 
+QUOTES_SQLITE_FTS = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
+           text, content='quotes', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS quotes_fts_insert AFTER INSERT ON quotes BEGIN
+           INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS quotes_fts_delete AFTER DELETE ON quotes BEGIN
+           INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
+    "INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')",
+]
+QUOTES_POSTGRES_FTS = [
+    """ALTER TABLE quotes ADD COLUMN IF NOT EXISTS search tsvector
+           GENERATED ALWAYS AS (to_tsvector('english', text)) STORED""",
+    "CREATE INDEX IF NOT EXISTS ix_quotes_search ON quotes USING gin (search)",
+]
+
+
+def _quotes_search(conn: sa.Connection) -> None:
+    for statement in QUOTES_SQLITE_FTS if conn.dialect.name == "sqlite" else QUOTES_POSTGRES_FTS:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
     (3, "external ids (Party Facts, Wikidata) of per-document entities", _external_ids),
     (4, "document and source counts kept on entities and events", _counts),
+    (5, "full-text search over quotes", _quotes_search),
 ]
 
 

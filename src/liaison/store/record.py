@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import datetime, timezone
 
@@ -11,8 +12,6 @@ from liaison.store.schema import (
     doc_entities, doc_events, documents, entities, events, figures, mentions, participations, quotes,
     redirects, series,
 )
-
-import re
 
 SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])|\n")
 ROLE_RANK = ["organizer", "host", "delegation", "speaker", "signatory", "attendee", "other"]
@@ -365,16 +364,23 @@ class RecordViews(Record):
                 for c, v in sorted(counts.items())]
 
     def search_quotes(self, query: str, limit: int = 20) -> list[dict]:
-        words = [w for w in query.split() if w]
-        if not words:
+        """Quotes matching every word of the query (full-text), with their resolved speakers."""
+        terms = re.findall(r"\w+", query)
+        if not terms:
             return []
-        q = sa.select(quotes.c.text, quotes.c.document_id, quotes.c.start, quotes.c.end, quotes.c.speaker_key)
-        for w in words:
-            escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            q = q.where(sa.func.lower(quotes.c.text).like(f"%{escaped.lower()}%", escape="\\"))
+        de = doc_entities.alias("de")
+        q = (sa.select(quotes.c.text, quotes.c.document_id, quotes.c.start, quotes.c.end,
+                       de.c.entity_id, de.c.name)
+             .outerjoin(de, sa.and_(de.c.document_id == quotes.c.document_id, de.c.key == quotes.c.speaker_key)))
+        if self.engine.dialect.name == "sqlite":
+            match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+            q = q.where(quotes.c.id.in_(sa.text("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :m")
+                                        .bindparams(m=match)))
+        else:
+            q = q.where(sa.text("quotes.search @@ plainto_tsquery('english', :m)").bindparams(m=" ".join(terms)))
         with self.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(q.limit(limit)).mappings()]
-            for r in rows:
-                r["speaker"] = conn.execute(sa.select(doc_entities.c.entity_id, doc_entities.c.name).where(
-                    doc_entities.c.document_id == r["document_id"], doc_entities.c.key == r["speaker_key"])).mappings().first()
+            rows = [dict(r) for r in conn.execute(q.order_by(quotes.c.document_id, quotes.c.start).limit(limit))
+                    .mappings()]
+        for r in rows:
+            r["speaker"] = {"entity_id": r.pop("entity_id"), "name": r.pop("name")}
         return rows
