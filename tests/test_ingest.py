@@ -63,6 +63,11 @@ def test_second_ingest_is_unchanged_and_force_reextracts(tmp_path):
     shutil.copy(tmp_path / "a.txt", copy)
     dup = run("ingest", copy, "--db", db, "-q")
     assert "1 duplicate" in dup.output
+    twins = tmp_path / "twins"
+    twins.mkdir()
+    for name in ("one.txt", "two.txt"):  # the same text twice in one run
+        (twins / name).write_text(ARTICLE.replace("Monday", "Tuesday"), encoding="utf-8")
+    assert "1 stored, 0 updated, 0 unchanged, 1 duplicate" in run("ingest", twins, "--db", db, "-q").output
 
 
 def test_nothing_already_stored_is_lost_when_a_later_batch_fails(tmp_path):

@@ -128,3 +128,17 @@ def test_symlink_out_of_a_folder_is_not_followed(tmp_path):
     expansion = expand_paths([str(corpus)])
     assert expansion.files == []
     assert "outside the folder" in expansion.missing[0].reason
+
+
+def test_deeply_nested_json_and_yaml_are_refused_per_line_and_file(tmp_path):
+    f = tmp_path / "nested.jsonl"
+    good = json.dumps({"id": "ok", "text": "A short report of a party meeting in Hanoi."})
+    f.write_text("[" * 100_000 + "\n" + json.dumps({"text": "<html><body></body></html>", "format": "html"})
+                 + "\n" + good + "\n", encoding="utf-8")
+    items = list(read_path(str(f), 50_000_000))
+    assert [type(i).__name__ for i in items] == ["ReadFailure", "ReadFailure", "RawDocument"]
+    assert "nested too deeply" in items[0].reason and items[1].source.endswith(":2")
+    md = tmp_path / "deep.md"
+    md.write_text("---\ntitle: " + "[" * 5000 + "\n---\nBody.\n", encoding="utf-8")
+    (item,) = list(read_path(str(md), 50_000_000))
+    assert isinstance(item, ReadFailure)

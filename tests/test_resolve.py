@@ -181,7 +181,7 @@ def test_pre_announcement_and_report_are_one_event_and_series_link_editions():
         ev("d4", "mostly-virtual summit", "summit", participants={"per-xi", "per-khan"}, organizer=cpc),
         ev("d5", "online summit", "summit", start=date(2021, 7, 6), participants={"per-xi", "per-khan"}),
     ]
-    events, series = resolve_events(items)
+    events, series = resolve_events(items, {cpc: ["Communist Party of China", "CPC"]})
     groups = sorted(sorted(m[0] for m in e.members) for e in events)
     assert groups == [["d1", "d2"], ["d3", "d4", "d5"]]
     assert len(series) == 1 and {e.series for e in events} == {series[0].id}

@@ -18,7 +18,8 @@ EVENT_KINDS = (
     "congress", "training", "programme", "other",
 )
 EVENT_FORMATS = ("in-person", "virtual", "hybrid")
-ROLES = ("organizer", "host", "speaker", "attendee", "signatory", "delegation", "other")
+# Strongest first: where sources give one participant several roles, the first wins.
+ROLES = ("organizer", "host", "delegation", "speaker", "signatory", "attendee", "other")
 
 
 @dataclass

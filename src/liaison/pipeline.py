@@ -79,11 +79,18 @@ def ingest(paths: Iterable[str], store: Store, extractor: Extractor, *, max_byte
         if on_outcome:
             on_outcome(outcome)
 
+    this_run: dict[str, str] = {}  # content hash -> source, for texts not stored yet
+
     def to_extract() -> Iterator[Document]:
         for item in prepared(read_paths(paths, max_bytes)):
             if isinstance(item, Outcome):
                 emit(item)
                 continue
+            if not force and item.content_hash in this_run and this_run[item.content_hash] != item.source:
+                emit(Outcome(item.source, "duplicate", f"same text as {this_run[item.content_hash]}", None,
+                             item.word_count))
+                continue
+            this_run.setdefault(item.content_hash, item.source)
             by_source, by_hash = store.lookup(item.source, item.content_hash)
             if not force and by_source and by_source["content_hash"] == item.content_hash:
                 emit(Outcome(item.source, "unchanged", None, by_source["id"], item.word_count))

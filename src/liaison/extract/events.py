@@ -26,7 +26,7 @@ from liaison.extract.countries import Countries
 from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
 from liaison.extract.spans import Sentences, SpanIndex, paragraphs
 from liaison.extract.timex import find_dates
-from liaison.model import EntityFact, EventFact, ParticipationFact
+from liaison.model import ROLES, EntityFact, EventFact, ParticipationFact
 
 TRIGGERS = ["press conference", "news conference", "summit", "dialogue", "meeting", "talks", "visit", "forum",
             "symposium", "seminar", "briefing", "congress", "conference", "convention", "plenum",
@@ -41,9 +41,9 @@ MOD_STOP = (r"(?:and|or|but|which|who|that|to|is|was|were|has|had|in|on|of|at|fo
 PP_STOP = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
            r"august|september|october|november|december|met|meets|was|were|is|are|will|would|has|have|had|held|holds|said|says|took|opened|closed|began|"
            r"ended|arranged|organi[sz]ed|hosted|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
-           r"which|who|that|where|when|in\s+[A-Z]|at\s+the\s+weekend|last|next|yesterday|today)")
+           r"which|who|that|where|when|in\s+(?-i:[A-Z])|at\s+the\s+weekend|last|next|yesterday|today)")
 DESCRIBED = re.compile(
-    rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|[A-Z][a-z]+(?:’s|'s))\s+"
+    rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|(?-i:[A-Z][a-z]+)(?:’s|'s))\s+"
     rf"(?P<mods>(?:(?!{MOD_STOP}\b)[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
     rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)[^,.;:()“”\"\s]+\s*){{1,10}})?", re.I)
 MET_IN = re.compile(r"(?P<subj>\b(?:the|a)\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
@@ -78,8 +78,12 @@ MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "
                "november", "december"}
 GENERIC_WORDS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "high", "level",
                  "high-level", "upcoming", "annual", "weekend", "meeting", "summit", "dialogue", "forum",
-                 "event", "four-day", "two-day", "three-day", "such", "first", "last", "next", "propaganda",
-                 "mostly-virtual", "virtual", "online", "big", "major", "same", "latest", "recent", "whole"}
+                 "event", "such", "first", "last", "next", "virtual", "online", "big", "major", "same", "latest",
+                 "recent", "whole"}
+# Modifiers that describe an event without naming it: durations ("four-day"), formats
+# ("mostly-virtual", "in-person"), and evaluative words ahead of the event noun.
+GENERIC_PATTERN = re.compile(r"^(?:\w+-(?:day|week|hour|month)|(?:mostly|largely|partly|fully)-\w+|in-person|"
+                             r"\w+-level|(?:so-called|much-\w+|long-\w+))$")
 
 
 @dataclass
@@ -172,8 +176,10 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         if month_det:
             name = _clean_name(f"{m.group('det')} {name}")
         words = {w.lower().strip("“”\"’'") for w in re.findall(r"[\w“”\"’'-]+", f"{mods}{m.group('trig')}")}
+        descriptive = {w for w in words if w not in GENERIC_WORDS and not GENERIC_PATTERN.match(w)}
+        # "the propaganda summit", "the four-day meeting": at most one describing word, no proper name
         anaphoric = (det in ("the", "this", "that", "its", "their") or month_det) and not pp and \
-            words <= GENERIC_WORDS | {trig}
+            (descriptive <= {trig} or (len(descriptive - {trig}) == 1 and not (mods[:1].isupper())))
         start = m.start("mods") if mods else m.start("trig")
         place = None
         for w in mods.split():
@@ -382,7 +388,7 @@ class EventFinder:
             if key is None or ent.type not in ("person", "party", "organization"):
                 return
             k = (key, ent.id)
-            rank = ["organizer", "host", "delegation", "speaker", "attendee", "signatory", "other"]
+            rank = ROLES
             if k not in out or rank.index(role) < rank.index(out[k].role):
                 out[k] = ParticipationFact(event=key, entity=ent.id, role=role, span=span)
 
@@ -462,10 +468,6 @@ class EventFinder:
                     role = "speaker"
                 elif ATTEND_CUE.search(sentence) and not NEGATION.search(sentence):
                     role = "attendee"
-                elif briefing is not None and ent.type == "person" and re.match(
-                        rf"^(?:,[^,]{{2,80}},)?\s+(?:{SAY})\b", text[e:s_end]):
-                    add(briefing, ent, "speaker", (s_start, s_end))
-                    continue
                 if role is None:
                     continue
                 if role in ("organizer", "host") and cluster is not None:

@@ -139,6 +139,8 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
         return {}, text, 0
     try:
         meta = yaml.safe_load(match.group(1)) or {}
+    except RecursionError:
+        raise ValueError("YAML front matter nested too deeply to read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
@@ -219,6 +221,9 @@ def read_jsonl(source: str, lines: Iterable[str], warnings: list[str]) -> Iterat
         except json.JSONDecodeError as exc:
             yield ReadFailure(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
             continue
+        except RecursionError:
+            yield ReadFailure(where, "JSON line nested too deeply to read")
+            continue
         if not isinstance(obj, dict):
             yield ReadFailure(where, "JSON line is not an object")
             continue
@@ -231,7 +236,11 @@ def read_jsonl(source: str, lines: Iterable[str], warnings: list[str]) -> Iterat
         line_source = meta.get("url") or (f"{source}#{ident}" if ident else where)
         fmt = "html" if obj.get("format") == "html" else "text"
         if fmt == "html":
-            raw = read_html(line_source, body, list(warnings))
+            try:
+                raw = read_html(line_source, body, list(warnings))
+            except (ValueError, RecursionError) as exc:
+                yield ReadFailure(where, str(exc) if isinstance(exc, ValueError) else "HTML nested too deeply")
+                continue
             raw.metadata = {**raw.metadata, **meta}
             yield raw
         else:
@@ -262,19 +271,28 @@ def read_path(path: str, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
         yield ReadFailure(path, "binary file, not text")
         return
     text, warnings = decode(data, path)
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(path, text.splitlines(), warnings)  # reports each bad line itself
+        return
     try:
-        if suffix in JSONL_SUFFIXES:
-            yield from read_jsonl(path, text.splitlines(), warnings)
-        elif suffix in HTML_SUFFIXES:
-            yield read_html(path, text, warnings)
+        if suffix in HTML_SUFFIXES:
+            item = read_html(path, text, warnings)
         else:
-            yield read_text_file(path, text, TEXT_SUFFIXES[suffix], warnings)
+            item = read_text_file(path, text, TEXT_SUFFIXES[suffix], warnings)
     except ValueError as exc:
-        yield ReadFailure(path, str(exc))
+        item = ReadFailure(path, str(exc))
+    except RecursionError:
+        item = ReadFailure(path, "nested too deeply to read")
+    except Exception as exc:  # a parser's own bug: name the file, go on with the batch
+        item = ReadFailure(path, f"could not read: {type(exc).__name__}: {exc}")
+    yield item
 
 
 def read_paths(paths: Iterable[str], max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
     expansion = expand_paths(paths)
     yield from expansion.missing
     for path in expansion.files:
-        yield from read_path(path, max_bytes)
+        try:
+            yield from read_path(path, max_bytes)
+        except Exception as exc:  # whatever a reader did wrong costs that file, not the batch
+            yield ReadFailure(path, f"could not read: {type(exc).__name__}: {exc}")

@@ -43,7 +43,8 @@ def resolve(store) -> ResolveReport:
         r["place"], r["country"], r["format"], member_of.get((r["document_id"], r["organizer_key"])),
         r["edition"], frozenset(member_of[(r["document_id"], k)] for k in r["participant_keys"]
                                 if (r["document_id"], k) in member_of)) for r in rows]
-    resolved, series = resolve_events(doc_events)
+    names = {e.id: [e.name, *e.aliases] for e in found if e.type in ("party", "organization")}
+    resolved, series = resolve_events(doc_events, names)
     event_of = {ref: ev.id for ev in resolved for ref in ev.members}
     retired = record.replace(
         [entity_row(e) for e in found], member_of,

@@ -11,18 +11,18 @@ form a series. A pure function of the set of its inputs.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from liaison.resolve.entities import UnionFind, fold, slug, unique_ids
 
+# Words that say what kind of happening, how, or when, but not which one.
 GENERIC = {"meeting", "summit", "dialogue", "forum", "conference", "congress", "briefing", "visit", "talks",
            "high", "level", "annual", "first", "second", "third", "fourth", "fifth", "the", "a", "an", "of",
            "and", "with", "for", "in", "on", "to", "at", "s", "its", "this", "that", "online", "virtual",
-           "mostly", "upcoming", "four", "day", "weekend", "propaganda", "press", "event", "gathering", "new"}
-SERIES_STOP = GENERIC | {"cpc", "ccp", "chinese", "communist", "china", "party"}
+           "hybrid", "mostly", "largely", "upcoming", "day", "days", "week", "weekend", "press", "event",
+           "gathering", "new", "one", "two", "three", "four", "five", "six", "seven"}
 GENERIC_KINDS = {"meeting", "other"}
 
 
@@ -119,10 +119,6 @@ def match_strength(a: DocEvent, b: DocEvent) -> int:
     return 1 if a.kind == b.kind and len(shared) >= 2 else 0
 
 
-def same_event(a: DocEvent, b: DocEvent) -> bool:
-    return match_strength(a, b) > 0
-
-
 def _compatible(x, y) -> bool:
     (xs, xe, xc), (ys, ye, yc) = x, y
     if xs and ys and (xs > ye + timedelta(days=2) or ys > xe + timedelta(days=2)):
@@ -137,7 +133,8 @@ def _joined(x, y):
     return (min(starts) if starts else None, max(ends) if ends else None, xc | yc)
 
 
-def resolve_events(items: list[DocEvent]) -> tuple[list[Event], list[Series]]:
+def resolve_events(items: list[DocEvent], organizer_names: dict | None = None) -> tuple[list[Event], list[Series]]:
+    """Cluster per-document events; ``organizer_names`` maps an organizer's id to its names and aliases."""
     items = sorted(set(items), key=lambda e: e.ref)
     uf = UnionFind()
     index = defaultdict(list)  # candidate pairs share a distinctive word, a date or a participant
@@ -179,7 +176,7 @@ def resolve_events(items: list[DocEvent]) -> tuple[list[Event], list[Series]]:
     for e in items:
         clusters[uf.find(e.ref)].append(e)
     events = unique_ids([_event(m) for _, m in sorted(clusters.items())])
-    series = _series(events)
+    series = _series(events, organizer_names)
     return events, series
 
 
@@ -213,22 +210,28 @@ def _event(members: list[DocEvent]) -> Event:
         edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members))
 
 
-def _core(ev: Event) -> list[str]:
+def _core(ev: Event, stop: set[str]) -> list[str]:
     """Distinctive words of an event's names, in the order the longest name gives them."""
     out: list[str] = []
     for n in sorted((ev.name, *ev.aliases), key=lambda n: -len(n)):
         for w in fold(n).split():
-            if w not in SERIES_STOP and len(w) > 2 and w not in out:
+            if w not in GENERIC and w not in stop and len(w) > 2 and w not in out:
                 out.append(w)
     return out
 
 
-def _series(events: list[Event]) -> list[Series]:
-    """Events of one organizer that share three or more distinctive name words form a series."""
+def _series(events: list[Event], organizer_names: dict | None = None) -> list[Series]:
+    """Events of one organizer that share three or more distinctive name words form a series.
+
+    The organizer's own names ("CPC", "Communist Party of China") do not count: every
+    event it holds carries them.
+    """
+    organizer_names = organizer_names or {}
     groups = defaultdict(list)
     for ev in events:
         if ev.organizer:
-            groups[ev.organizer].append((ev, _core(ev)))
+            stop = {w for n in organizer_names.get(ev.organizer, ()) for w in fold(n).split()}
+            groups[ev.organizer].append((ev, _core(ev, stop)))
     out = []
     for organizer, members in sorted(groups.items()):
         uf = UnionFind()

@@ -8,13 +8,14 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from liaison.model import ROLES
 from liaison.store.schema import (
     doc_entities, doc_events, documents, entities, events, figures, mentions, participations, quotes,
     redirects, series,
 )
 
 SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])|\n")
-ROLE_RANK = ["organizer", "host", "delegation", "speaker", "signatory", "attendee", "other"]
+ROLE_RANK = list(ROLES)
 
 
 def _now() -> datetime:
@@ -93,7 +94,8 @@ class Record:
         for old_id, targets in moved.items():
             target = sorted(targets, key=lambda t: (-targets[t], t))[0]
             conn.execute(redirects.update().where(redirects.c.new_id == old_id).values(new_id=target))
-        conn.execute(redirects.delete().where(redirects.c.old_id.in_(live)))
+        conn.execute(redirects.delete().where(sa.or_(redirects.c.old_id.in_(sa.select(entities.c.id)),
+                                                     redirects.c.old_id.in_(sa.select(events.c.id)))))
         return len(moved)
 
     # -- reading -----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from typing import Optional
 
 from fastapi import APIRouter, Query, Request
 
+from liaison.web.errors import NotFound
+
 router = APIRouter(tags=["record"])
 
 
@@ -24,7 +26,7 @@ def evidence_with_sentences(rec, items: list[dict]) -> list[dict]:
 
 @router.get("/documents")
 def documents(request: Request, outlet: Optional[str] = None, since: Optional[date] = Query(None, alias="from"),
-              until: Optional[date] = Query(None, alias="to"), limit: int = Query(50, le=500), offset: int = 0):
+              until: Optional[date] = Query(None, alias="to"), limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     store = request.app.state.store
     rows = store.documents(outlet=outlet, since=since, until=until, limit=limit, offset=offset)
     return {"limit": limit, "offset": offset, "items": rows}
@@ -35,14 +37,14 @@ def document(request: Request, doc_id: str):
     store = request.app.state.store
     doc = store.document(doc_id)
     if doc is None:
-        raise LookupError(f"no document {doc_id}")
+        raise NotFound(f"no document {doc_id}")
     facts = record(request).document_facts(doc["id"])
     return {**{k: v for k, v in doc.items() if k not in ("entities",)}, "facts": facts}
 
 
 @router.get("/entities")
 def entities(request: Request, type: Optional[str] = None, country: Optional[str] = None,
-             limit: int = Query(50, le=500), offset: int = 0):
+             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     rec = record(request)
     return {"total": rec.count_entities(type=type, country=country), "limit": limit, "offset": offset,
             "items": rec.entities(type=type, country=country, limit=limit, offset=offset)}
@@ -53,7 +55,7 @@ def entity(request: Request, entity_id: str):
     rec = record(request)
     found = rec.entity(rec.canonical(entity_id))
     if found is None:
-        raise LookupError(f"no entity {entity_id}")
+        raise NotFound(f"no entity {entity_id}")
     evidence = [{"document": r["document_id"], "span": [r["start"], r["end"]]}
                 for r in rec.entity_evidence(found["id"])[:50]]
     return {**found, "participations": rec.participations(entity_id=found["id"]),
@@ -64,7 +66,7 @@ def entity(request: Request, entity_id: str):
 @router.get("/events")
 def events(request: Request, kind: Optional[str] = None, since: Optional[date] = Query(None, alias="from"),
            until: Optional[date] = Query(None, alias="to"), country: Optional[str] = None,
-           limit: int = Query(50, le=500), offset: int = 0):
+           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     rec = record(request)
     filters = {"kind": kind, "since": since, "until": until, "country": country}
     return {"total": rec.count_events(**filters), "limit": limit, "offset": offset,
@@ -76,7 +78,7 @@ def event(request: Request, event_id: str):
     rec = record(request)
     found = rec.event(rec.canonical(event_id))
     if found is None:
-        raise LookupError(f"no event {event_id}")
+        raise NotFound(f"no event {event_id}")
     evidence = [{"document": r["document_id"], "span": list(span)}
                 for r in rec.event_evidence(found["id"]) for span in (r["spans"] or [])]
     return {**found, "participations": rec.participations(event_id=found["id"]),
@@ -86,7 +88,7 @@ def event(request: Request, event_id: str):
 
 @router.get("/participations")
 def participations(request: Request, event: Optional[str] = None, entity: Optional[str] = None,
-                   role: Optional[str] = None, limit: int = Query(100, le=1000), offset: int = 0):
+                   role: Optional[str] = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     rows = record(request).participations(event_id=event, entity_id=entity)
     if role:
         rows = [r for r in rows if r["role"] == role]
@@ -95,17 +97,17 @@ def participations(request: Request, event: Optional[str] = None, entity: Option
 
 @router.get("/quotes")
 def quotes(request: Request, event: Optional[str] = None, speaker: Optional[str] = None,
-           limit: int = Query(100, le=1000), offset: int = 0):
+           limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     return page(record(request).quotes(event_id=event, speaker_id=speaker), limit, offset)
 
 
 @router.get("/figures")
-def figures(request: Request, event: Optional[str] = None, limit: int = Query(100, le=1000), offset: int = 0):
+def figures(request: Request, event: Optional[str] = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     return page(record(request).figures(event_id=event), limit, offset)
 
 
 @router.get("/search")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, le=100)):
+def search(request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=100)):
     store = request.app.state.store
     return {"query": q, "documents": store.search(q, limit=limit),
             "quotes": record(request).search_quotes(q, limit=limit)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -11,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from liaison import __version__
 from liaison.store import Store
+from liaison.web.errors import NotFound
 
 HERE = Path(__file__).resolve().parent
 # Browser libraries installed by `make setup` (npm), served from these files only.
@@ -39,7 +41,12 @@ def app_from_env() -> FastAPI:
 
 
 def create_app(db: str, *, store: Store | None = None) -> FastAPI:
-    app = FastAPI(title="Liaison", version=__version__,
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.store.close()
+
+    app = FastAPI(title="Liaison", version=__version__, lifespan=lifespan,
                   description="The record of inter-party diplomacy: documents, entities, events, participations, "
                               "quotes and figures, each with its evidence. Read-only.")
     app.state.store = store or Store.open(db, create=False)
@@ -67,8 +74,8 @@ def create_app(db: str, *, store: Store | None = None) -> FastAPI:
                 "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'")
         return response
 
-    @app.exception_handler(LookupError)
-    async def not_found(request: Request, exc: LookupError):
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=404)
         return app.state.templates.TemplateResponse(request, "error.html", {"message": str(exc)}, status_code=404)

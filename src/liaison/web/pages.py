@@ -11,10 +11,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
+from liaison.model import ROLES as ROLE_ORDER
+from liaison.web.errors import NotFound
 from liaison.web.highlight import segments
 
 router = APIRouter(include_in_schema=False)
-ROLE_ORDER = ["organizer", "host", "speaker", "delegation", "attendee", "signatory", "other"]
 
 
 def render(request: Request, name: str, **context) -> HTMLResponse:
@@ -70,7 +71,7 @@ def event_page(request: Request, event_id: str):
     r = rec(request)
     ev = r.event(r.canonical(event_id))
     if ev is None:
-        raise LookupError(f"No event {event_id} in the record.")
+        raise NotFound(f"No event {event_id} in the record.")
     parts = r.participations(event_id=ev["id"])
     ents = {e["id"]: e for e in r.entities_by_ids({p["entity"] for p in parts} | {ev["organizer_id"]} - {None})}
     by_role = defaultdict(list)
@@ -104,7 +105,7 @@ def entity_page(request: Request, entity_id: str):
     r = rec(request)
     ent = r.entity(r.canonical(entity_id))
     if ent is None:
-        raise LookupError(f"No entity {entity_id} in the record.")
+        raise NotFound(f"No entity {entity_id} in the record.")
     parts = r.participations(entity_id=ent["id"])
     events = {e["id"]: e for e in r.events_by_ids({p["event"] for p in parts})}
     took_part = sorted(((events[p["event"]], p) for p in parts if p["event"] in events),
@@ -124,7 +125,7 @@ def document_page(request: Request, doc_id: str):
     store = request.app.state.store
     doc = store.document(doc_id)
     if doc is None:
-        raise LookupError(f"No document {doc_id} in the record.")
+        raise NotFound(f"No document {doc_id} in the record.")
     r = rec(request)
     facts = r.document_facts(doc["id"])
     marks = []
@@ -140,10 +141,13 @@ def document_page(request: Request, doc_id: str):
     for f in facts["figures"]:
         marks.append({"start": f["start"], "end": f["end"], "kind": "figure",
                       "label": f"{f['qualifier'] or ''} {f['value']:,.0f} {f['unit']}".strip(), "href": None})
-    starts = sorted({m["start"] for m in marks})
+    starts = {m["start"] for m in marks}
+    for p in facts["participations"]:  # participation evidence is a sentence: anchor its start too
+        starts |= {x["span"][0] for x in p["evidence"] if x["document"] == doc["id"] and x["span"][0] is not None}
     entities = {e["id"]: e for e in r.entities_by_ids({m["entity_id"] for m in facts["mentions"]} - {None})}
     events = {ev["event_id"]: r.event(ev["event_id"]) for ev in facts["events"] if ev["event_id"]}
-    return render(request, "document.html", doc=doc, paragraphs=segments(doc["text"], marks), starts=set(starts),
+    anchors = [{"start": a, "end": a, "kind": "anchor", "label": "", "href": None} for a in starts]
+    return render(request, "document.html", doc=doc, paragraphs=segments(doc["text"], marks + anchors), starts=starts,
                   facts=facts, entities=entities, events=events)
 
 
