@@ -274,19 +274,18 @@ def snippet_text(snippet: str) -> Text:
 
 def show_entity(store, entity_id: str) -> None:
     record = store.record()
-    found = [e for e in record.entities() if e["id"] == entity_id]
-    if not found:
+    e = record.entity(entity_id)
+    if e is None:
         err.print(Text(f"error: no entity {entity_id!r}; `liaison entities` lists them", style="red"))
         raise typer.Exit(1)
-    e = found[0]
     out.print(Text(f"{e['name']}  ({e['type']}, {e['country'] or 'no country'})", style="bold"))
     out.print(Text(f"id: {e['id']}   documents: {e['documents']}"))
     if e["aliases"]:
         out.print(Text("aliases: " + ", ".join(e["aliases"])))
     if e["titles"]:
         out.print(Text("titles: " + ", ".join(e["titles"])))
-    events = {ev["id"]: ev for ev in record.events()}
     parts = record.participations(entity_id=entity_id)
+    events = {ev["id"]: ev for ev in record.events_by_ids({p["event"] for p in parts})}
     if parts:
         table = Table("event", "kind", "start", "role", title="took part in")
         for p in parts:
@@ -301,12 +300,12 @@ def show_entity(store, entity_id: str) -> None:
 
 def show_event(store, event_id: str) -> None:
     record = store.record()
-    found = [e for e in record.events() if e["id"] == event_id]
-    if not found:
+    ev = record.event(event_id)
+    if ev is None:
         err.print(Text(f"error: no event {event_id!r}; `liaison events` lists them", style="red"))
         raise typer.Exit(1)
-    ev = found[0]
-    names = {e["id"]: e["name"] for e in record.entities()}
+    parts = record.participations(event_id=event_id)
+    names = {e["id"]: e["name"] for e in record.entities_by_ids({p["entity"] for p in parts} | {ev["organizer_id"]})}
     out.print(Text(ev["name"], style="bold"))
     for key in ("id", "kind", "start", "end", "place", "country", "format", "edition", "series_id", "sources"):
         if ev.get(key) not in (None, ""):
@@ -315,7 +314,6 @@ def show_event(store, event_id: str) -> None:
         out.print(Text("organizer: ", style="dim") + Text(names.get(ev["organizer_id"], ev["organizer_id"])))
     if ev["aliases"]:
         out.print(Text("also called: ", style="dim") + Text("; ".join(ev["aliases"])))
-    parts = record.participations(event_id=event_id)
     if parts:
         table = Table("participant", "role", "sources", title="participants")
         for p in parts:

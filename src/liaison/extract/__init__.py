@@ -121,7 +121,8 @@ class Extractor:
         """The facts of one document from its spaCy parse (a pure function of both)."""
         text = doc.text
         entities = self.entities.find(parsed, self.nlp)
-        sents = Sentences([(s.start_char, s.end_char) for s in parsed.sents], len(text))
+        has_sentences = parsed.has_annotation("SENT_START") or parsed.has_annotation("DEP")
+        sents = Sentences([(s.start_char, s.end_char) for s in parsed.sents] if has_sentences else [], len(text))
         sentence_of = sents.of
 
         quotes = find_quotes(text, entities, sentence_of)

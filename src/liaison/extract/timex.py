@@ -48,15 +48,20 @@ def _md(month: str, day: str) -> tuple[int, int]:
 
 
 def _with_year(month: int, day: int, year: int | None, published: date | None) -> date | None:
-    try:
-        if year:
+    if year:
+        try:
             return date(year, month, day)
-        if published is None:
+        except ValueError:
             return None
-        candidates = [date(published.year + k, month, day) for k in (-1, 0, 1)]
-    except ValueError:
+    if published is None:
         return None
-    return min(candidates, key=lambda d: abs((d - published).days))
+    candidates = []
+    for k in (-1, 0, 1):  # "Feb 29" exists in some of these years only
+        try:
+            candidates.append(date(published.year + k, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: abs((d - published).days)) if candidates else None
 
 
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex]:

@@ -47,13 +47,10 @@ def home(request: Request):
     store = request.app.state.store
     r = rec(request)
     stats = store.stats()
-    events = r.events()
     by_country = sorted(r.participation_by_country(), key=lambda c: (-c["participations"], c["country"]))
-    parties = sorted(((len({p["event"] for p in r.participations(entity_id=e["id"])}), e)
-                      for e in r.entities(type="party", limit=200)), key=lambda x: (-x[0], x[1]["name"]))
-    return render(request, "home.html", stats=stats, latest=events[:10], n_events=len(events),
-                  n_entities=len(r.entities()), countries=by_country[:10],
-                  parties=[(n, e) for n, e in parties if n][:10], series=r.series())
+    parties = [(e["events"], e) for e in r.most_active("party", limit=10)]
+    return render(request, "home.html", stats=stats, latest=r.events(limit=10), n_events=r.count_events(),
+                  n_entities=r.count_entities(), countries=by_country[:10], parties=parties, series=r.series())
 
 
 @router.get("/search", response_class=HTMLResponse)
