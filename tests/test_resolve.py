@@ -71,8 +71,8 @@ def seed_checks(record: dict) -> None:
 
 
 @pytest.mark.seeds
-def test_seed_record_resolves_events_series_and_entities(seeds_dir, tmp_path):
-    db = tmp_path / "all.db"
+def test_seed_record_resolves_events_series_and_entities(seeds_dir, tmp_path, db_url):
+    db = db_url  # SQLite and PostgreSQL
     ingest(db, seeds_dir, data=SHARED / "data")
     record = export(db, tmp_path)
     seed_checks(record)

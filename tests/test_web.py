@@ -108,7 +108,7 @@ class LiveParts(HTMLParser):
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_article_text_is_escaped_everywhere(tmp_path):
+def test_article_text_is_escaped_everywhere(store):
     """A document whose title and body carry script payloads renders inert on every page."""
     text = f"Delegates met in Hanoi. {PAYLOAD} said “{PAYLOAD} and more words here” at the talks."
     doc = Document(source="evil.txt", text=text, content_hash=content_hash(text), title=f"Talks {PAYLOAD}",
@@ -122,7 +122,6 @@ def test_article_text_is_escaped_everywhere(tmp_path):
         participations=[ParticipationFact("v1", "e1", "attendee", (0, 20))],
         quotes=[QuoteFact("e1", text[q_start:text.index("”")], (q_start, text.index("”")), "v1")],
     )
-    store = Store.open(str(tmp_path / "xss.db"))
     result = store.save(doc, facts)
     resolve(store)
     client = TestClient(create_app("unused", store=store))
