@@ -36,6 +36,8 @@ eval: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/resolution_scale.py
+	$(BIN)/python benchmarks/api_latency.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache .eval-seeds.jsonl
