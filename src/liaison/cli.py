@@ -95,8 +95,6 @@ def ingest(
                 bar.console.print(Text("failed ", style="red") + Text(f"{outcome.source}: {outcome.message}"))
             elif outcome.warnings:
                 bar.console.print(Text("warning ", style="yellow") + Text(f"{outcome.source}: {'; '.join(outcome.warnings)}"))
-            elif not quiet and not err.is_terminal:
-                pass
 
         report = run_ingest(paths, store, extractor, max_bytes=cfg.max_bytes, force=force, on_outcome=on_outcome)
     if not err.is_terminal:

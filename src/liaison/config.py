@@ -7,7 +7,7 @@ passes it down.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DB = "liaison.db"
@@ -23,7 +23,6 @@ class Settings:
     data_dir: Path | None = None
     spacy_model: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def resolve(

@@ -61,8 +61,6 @@ def write_csv(store: Store, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table, rows in data.items():
-        if table == "participations":
-            rows = [{**r, "evidence": r["evidence"]} for r in rows]
         path = folder / f"{table}.csv"
         columns = sorted({k for r in rows for k in r}) if rows else ["id"]
         with path.open("w", encoding="utf-8", newline="") as handle:

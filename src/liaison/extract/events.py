@@ -199,10 +199,6 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
     return sorted(mentions, key=lambda x: x.start)
 
 
-def sentences_with(sents, pos: int) -> tuple[int, int]:
-    return sents.of(pos)
-
-
 class EventFinder:
     def __init__(self, countries: Countries):
         self.countries = countries
@@ -216,7 +212,7 @@ class EventFinder:
         clusters: list[Cluster] = []
         assigned: dict[int, Cluster] = {}
         for i, m in enumerate(mentions):
-            s_start, s_end = sentences_with(sents, m.start)
+            s_start, s_end = sents.of(m.start)
             sentence = text[s_start:s_end]
             dates = find_dates(sentence, published, offset=s_start)
             place = self._place(text, m, s_start, s_end, places)

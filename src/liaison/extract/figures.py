@@ -91,7 +91,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]] = ()) -> list[Figure
                 low = word.lower()
                 if low in STOP or low in NOT_UNITS or low.isdigit():
                     break
-                if word[:1].isupper() and not (low.endswith("s") and modifiers == 0 and word.isalpha() and False):
+                if word[:1].isupper():
                     break
                 if low.endswith("-old") or low in ("years-old", "year-old"):
                     unit = None

@@ -89,17 +89,6 @@ def person_name(name: str) -> str:
     return fold(HONORIFIC.sub("", name))
 
 
-def blocking_keys(e: DocEntity) -> set[tuple]:
-    """Keys under which entities that may be one are found together."""
-    if e.type == "country":
-        return {("country", e.country)} if e.country else {("country-name", fold(e.name))}
-    names = {fold(e.name)} | {fold(a) for a in e.aliases}
-    keys = {(e.type, n) for n in names if n}
-    if e.type == "person":
-        keys |= {("person-token", t) for n in names for t in n.split()}
-    return keys
-
-
 def resolve_entities(items: list[DocEntity]) -> list[Entity]:
     """Cluster per-document entities; the result does not depend on the order of ``items``."""
     items = sorted(set(items), key=lambda e: e.ref)

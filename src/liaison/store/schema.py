@@ -52,7 +52,7 @@ document_signatures = sa.Table(
 )
 
 
-def _evidence(table_name: str) -> list[sa.Column]:
+def _evidence() -> list[sa.Column]:
     return [
         sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"),
                   nullable=False, index=True),
@@ -83,7 +83,7 @@ mentions = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("entity_key", sa.String(32), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
-    *_evidence("mentions"),
+    *_evidence(),
 )
 
 doc_events = sa.Table(
@@ -113,7 +113,7 @@ participations = sa.Table(
     sa.Column("event_key", sa.String(32), nullable=False),
     sa.Column("entity_key", sa.String(32), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
-    *_evidence("participations"),
+    *_evidence(),
 )
 
 quotes = sa.Table(
@@ -122,7 +122,7 @@ quotes = sa.Table(
     sa.Column("speaker_key", sa.String(32)),
     sa.Column("event_key", sa.String(32)),
     sa.Column("text", sa.Text, nullable=False),
-    *_evidence("quotes"),
+    *_evidence(),
 )
 
 figures = sa.Table(
@@ -133,7 +133,7 @@ figures = sa.Table(
     sa.Column("unit", sa.Text, nullable=False),
     sa.Column("subject", sa.Text),
     sa.Column("event_key", sa.String(32)),
-    *_evidence("figures"),
+    *_evidence(),
 )
 
 # The resolved record.
@@ -205,4 +205,3 @@ ingest_log = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
-FACT_TABLES = (mentions, participations, quotes, figures, doc_events, doc_entities)
