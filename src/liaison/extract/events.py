@@ -83,7 +83,9 @@ GENERIC_WORDS = {"the", "a", "an", "this", "that", "its", "their", "his", "her",
 # Modifiers that describe an event without naming it: durations ("four-day"), formats
 # ("mostly-virtual", "in-person"), and evaluative words ahead of the event noun.
 GENERIC_PATTERN = re.compile(r"^(?:\w+-(?:day|week|hour|month)|(?:mostly|largely|partly|fully)-\w+|in-person|"
-                             r"\w+-level|(?:so-called|much-\w+|long-\w+))$")
+                             r"\w+-level|(?:so-called|much-\w+|long-\w+)|"
+                             r"(?:week|weekend|month|year|day|today|yesterday|monday|tuesday|wednesday|thursday|friday|"
+                             r"saturday|sunday)[’']s)$")
 
 
 @dataclass
@@ -228,6 +230,9 @@ class EventFinder:
                        lambda d, here=here: min(here, key=lambda x: abs(x.start - d.start)))
         # drop clusters that are only a bare anaphor with nothing to say ("the meeting" with no antecedent)
         clusters = [c for c in clusters if not all(x.anaphoric for x in c.mentions) or c.start or c.place]
+        clusters = self._fold_into_main(clusters)
+        position = {id(m): i for i, m in enumerate(mentions)}
+        assigned = {position[id(m)]: c for c in clusters for m in c.mentions}
         events, keys = [], {}
         for n, c in enumerate(clusters, 1):
             key = f"v{n}"
@@ -281,6 +286,24 @@ class EventFinder:
                 if same_kind and not self._conflict(c, place, dates):
                     return c
         return None
+
+    @staticmethod
+    def _fold_into_main(clusters: list[Cluster]) -> list[Cluster]:
+        """A mention group with no date, no place and no 'of …' of its own ('São Paulo Forum' in a
+        headline before the report of its meeting) is the article's main event of that kind."""
+        if len(clusters) < 2:
+            return clusters
+        main = max(clusters, key=lambda c: (len(c.mentions), bool(c.start), -clusters.index(c)))
+        kept = []
+        for c in clusters:
+            bare = c is not main and not c.start and not c.place and c.edition is None and not any(
+                re.search(r"\b(?:of|with|between)\b", x.name) for x in c.mentions)
+            if bare and (c.kind == main.kind or {c.kind, main.kind} <= COMPATIBLE):
+                main.mentions.extend(c.mentions)
+                main.format = main.format or c.format
+                continue
+            kept.append(c)
+        return kept
 
     def _conflict(self, c: Cluster, place, dates, years=frozenset()) -> bool:
         if years and c.start and c.start.year not in years and not any(d.begin for d in dates):

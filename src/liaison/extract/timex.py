@@ -118,7 +118,9 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
                 when = published + timedelta(days=1)
                 span = (when, when)
             else:  # the weekend before publication (or this coming one when the text looks ahead)
-                if future(m.start()) and "last" not in word:
+                if published.weekday() >= 5 and "last" not in word:  # published on the weekend itself
+                    sat = published - timedelta(days=published.weekday() - 5)
+                elif future(m.start()) and "last" not in word:
                     sat = published + timedelta(days=(5 - published.weekday()) % 7)
                 else:
                     sat = published - timedelta(days=(published.weekday() - 5) % 7 or 7)
