@@ -146,6 +146,7 @@ def test_missing_data_folder_is_a_clear_error(tmp_path):
 def test_sample_corpus_ingests_cleanly(tmp_path):
     result = run("ingest", ROOT / "data" / "sample", "--db", tmp_path / "s.db", "-q")
     assert result.exit_code == 0, result.output
+    assert "extraction error" not in result.output and "warning" not in result.output
     stats = Store.open(str(tmp_path / "s.db")).stats()
     assert 15 <= stats["documents"] <= 25
     assert stats["failures"] == 0

@@ -399,7 +399,7 @@ class EventFinder:
             return []
         main = max(clusters, key=lambda c: (len(c.mentions) + (2 if any(x.named for x in c.mentions) else 0),
                                              -clusters.index(c)))
-        mention_cluster = {(m.start, m.end): assigned[i] for i, m in enumerate(mentions)}
+        mention_cluster = {(m.start, m.end): assigned[i] for i, m in enumerate(mentions) if i in assigned}
         span_index = SpanIndex(by_span)
 
         def add(cluster, ent, role, span):
