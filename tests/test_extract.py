@@ -91,6 +91,38 @@ def test_virtual_forum_across_the_year_boundary(extractor):
     assert any(f.value == 2 and f.unit == "years" for f in facts.figures)
 
 
+def test_readout_met_with_a_delegation_under_a_dateline(extractor):
+    doc, facts = extract_file(extractor, "readout-vietnam-delegation.txt")
+    assert doc.published == date(2023, 5, 15)  # "Beijing, May 15th, 2023—"
+    (meeting,) = facts.events
+    assert (meeting.kind, meeting.start, meeting.place, meeting.country) == ("meeting", "2023-05-15", "Beijing", "CHN")
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles["Liu Jianchao"] == "host" and roles["Communist Party of Vietnam"] == "delegation"
+    assert {e.country for e in facts.entities if e.type == "country"} == {"VNM"}  # "CPV" is no Cabo Verde
+
+
+def test_readout_abroad_delegation_leader_and_party_named_congress(extractor):
+    doc, facts = extract_file(extractor, "readout-nepali-congress.txt")
+    assert by_name(facts, "Gagan Thapa").country == "NPL"
+    assert by_name(facts, "Nepali Congress").type == "party"
+    assert not any(e.kind == "congress" for e in facts.events)
+    meeting = next(e for e in facts.events if e.kind == "meeting")
+    assert (meeting.start, meeting.place) == ("2024-03-03", "Kathmandu")
+    visit = next(e for e in facts.events if e.kind == "visit")
+    assert (visit.start, visit.end) == ("2024-02-28", "2024-03-06")
+
+
+def test_readout_online_briefing_by_a_party_department(extractor):
+    doc, facts = extract_file(extractor, "readout-online-briefing.txt")
+    briefing = next(e for e in facts.events if e.kind == "briefing")
+    assert briefing.format == "virtual" and briefing.start == "2024-07-24"
+    assert by_name(facts, "International Department of the CPC Central Committee").id == briefing.organizer
+    assert [e.kind for e in facts.events].count("congress") == 1  # the plenary session, once
+    assert by_name(facts, "African National Congress").country == "ZAF"
+    assert by_name(facts, "Chama Cha Mapinduzi").country == "TZA"
+    assert by_name(facts, "Liu Jianchao").country == "CHN"
+
+
 @pytest.mark.parametrize("text,published,expected", [
     ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
     ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),

@@ -8,6 +8,7 @@ store.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -28,6 +29,20 @@ SUPPORTED_LANGUAGES = {"en"}
 MAX_CHUNK = 200_000
 
 __all__ = ["Extractor", "ModelNotInstalled", "EXTRACTOR_VERSION"]
+
+
+def split_at_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """No sentence runs over a blank line: a headline is not the start of the first paragraph."""
+    out = []
+    for start, end in spans or [(0, len(text))]:
+        cut = start
+        for m in re.finditer(r"\n\s*\n", text[start:end]):
+            if start + m.start() > cut:
+                out.append((cut, start + m.start()))
+            cut = start + m.end()
+        if end > cut:
+            out.append((cut, end))
+    return out
 
 
 def link_to_events(events, participations, quotes, figures, sentence_of) -> None:
@@ -122,7 +137,8 @@ class Extractor:
         text = doc.text
         entities = self.entities.find(parsed, self.nlp)
         has_sentences = parsed.has_annotation("SENT_START") or parsed.has_annotation("DEP")
-        sents = Sentences([(s.start_char, s.end_char) for s in parsed.sents] if has_sentences else [], len(text))
+        spans = [(s.start_char, s.end_char) for s in parsed.sents] if has_sentences else []
+        sents = Sentences(split_at_paragraphs(text, spans), len(text))
         sentence_of = sents.of
 
         quotes = find_quotes(text, entities, sentence_of)

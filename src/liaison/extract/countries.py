@@ -13,6 +13,8 @@ from importlib import resources
 
 # Codes countrynames gives for historical states and blocs, to what we store.
 HISTORICAL = {"SUHH": "SUN", "YUCS": "YUG", "CSHH": "CSK", "DDDE": "DDR"}
+# Country abbreviations that news writes in capitals.
+ABBREVIATIONS = {"us", "usa", "uk", "uae", "dprk", "rok", "prc", "drc", "ussr", "eu"}
 # Words NER calls a GPE or NORP that name no country in news about parties.
 NOT_COUNTRIES = {"communist", "communists", "socialist", "marxist", "maoist", "western", "eastern",
                  "european", "asian", "african", "muslim", "muslims", "christian", "democratic",
@@ -86,6 +88,8 @@ class Countries:
         key = self._clean(raw).casefold()
         if not key or key in NOT_COUNTRIES or len(key) < 2:
             return None
+        if re.fullmatch(r"[A-Z]{2,4}", self._clean(raw)) and key not in ABBREVIATIONS:
+            return None  # "CPV" is a party, not Cabo Verde; "PS", "AL" are parties too
         if key in self.capitals:
             return CountryHit(self.capitals[key], "capital")
         if raw.casefold().strip(" .") in EXTRA:

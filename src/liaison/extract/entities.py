@@ -18,12 +18,14 @@ from liaison.extract.countries import Countries
 from liaison.extract.gazetteer import Entry, Gazetteer
 from liaison.extract.lexicon import HONORIFICS, NOT_NAME_WORDS, TITLE_RE
 from liaison.extract.spans import Sentences, SpanIndex
+from liaison.ingest.clean import DATELINE
 from liaison.model import EntityFact
 
 PARTY_NAME = re.compile(r"\b(Party|League for Democracy|National Front|Popular Front|Patriotic Front|"
                         r"Liberation Front|Kuomintang)\b")
 NOT_PARTY = re.compile(r"\b(Congress|School|Committee|Department|Commission|Conference|Summit|Dialogue|"
-                       r"Meeting|Forum|Secretary|Store|Day|Anniversary|Centenary)\b$|^(Party|party)$")
+                       r"Meeting|Forum|Secretary|Store|Day|Anniversary|Centenary|Session|Plenum|Plenary)\b$|"
+                       r"^(Party|party)$")
 ORG_JUNK = re.compile(r"^(congress|central|the|party|parliament|government|state|department)$", re.I)
 EVENT_WORDS = {"dialogue", "summit", "forum", "meeting", "congress", "conference"}
 TERMINAL_PUNCT = re.compile(r"[.!?…”\"]\s*$")
@@ -225,8 +227,7 @@ class EntityFinder:
         """'CARACAS, July 29 –' or 'Cartagena, March 3:' opening a paragraph names a place."""
         if start > 0 and text[start - 1] != "\n":
             return False
-        return bool(re.match(r",?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})?[^\n\w]{0,4}[:–—-]\s",
-                             text[end:end + 24]))
+        return bool(DATELINE.match(text[start:end + 40]))
 
     # -- the whole document ------------------------------------------------------------
 
@@ -431,9 +432,18 @@ class EntityFinder:
                 pre = (m.group("pre") or "").strip()
                 country = self.countries.code(pre) if pre else None
                 if country is None and m.group("of"):
-                    country = self._country_in(m.group("of"), by_key)
+                    appositive = re.split(r"[.;]\s|,\s+(?:said|told|met|was|is)\b", text[end:end + 220])[0]
+                    country = self._country_in(appositive, by_key)
                 if country:
                     group.countries[country] += 2
+        if not group.countries:
+            for start, _ in group.spans:  # "a delegation of the Nepali Congress led by its General Secretary X"
+                s, _ = sentence_of(start)
+                lead = re.search(r"delegation\s+(?:of|from)\s+(?P<body>[^.;]{3,120}?)\s+(?:led|headed)\s+by\b[^.;]{0,60}$",
+                                 text[s:start])
+                if lead and (country := self._country_in(lead.group("body"), by_key)):
+                    group.countries[country] += 1
+                    break
         if group.entry is not None:
             if group.entry.country:
                 group.countries[group.entry.country] += 1
@@ -475,8 +485,12 @@ class EntityFinder:
                 names = {fold(group.name)} | ({fold(a) for a in group.entry.aliases} if group.entry else set())
                 if any(n and n in folded for n in names):
                     return group.country
-        if re.search(r"\bthe (department|party|ministry|committee)\b", phrase, re.I):
+        noun = re.search(r"\bthe (department|party|ministry|committee|commission|agency)\b", phrase, re.I)
+        if noun:
+            word = noun.group(1).lower()
             for group in reversed(list(by_key.values())):
-                if group.type in ("organization", "party") and group.country:
+                if not group.country:
+                    continue
+                if (word == "party" and group.type == "party") or word in group.name.lower():
                     return group.country
         return None

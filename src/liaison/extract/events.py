@@ -26,6 +26,7 @@ from liaison.extract.countries import Countries
 from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
 from liaison.extract.spans import Sentences, SpanIndex, paragraphs
 from liaison.extract.timex import find_dates
+from liaison.ingest.clean import DATELINE
 from liaison.model import ROLES, EntityFact, EventFact, ParticipationFact
 
 TRIGGERS = ["press conference", "news conference", "summit", "dialogue", "meeting", "talks", "visit", "forum",
@@ -47,6 +48,14 @@ DESCRIBED = re.compile(
     rf"(?P<mods>(?:(?!{MOD_STOP}\b)[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
     rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)[^,.;:()“”\"\s]+\s*){{1,10}})?", re.I)
 MET_IN = re.compile(r"(?P<subj>\b(?:the|a)\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
+MET_WITH = re.compile(
+    r"(?P<subj>(?-i:[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,3}))(?:,[^,\n]{2,160},)?\s+(?:also\s+)?(?:met|meets|held talks|holds talks|"
+    r"talked|conferred|had talks)\s+(?:(?:here|there|today|yesterday|separately|online|virtually|on\s+\w+|"
+    r"via\s+video\s+link|in\s+(?-i:[A-Z])\w+)\s+)*with\s+(?P<obj>[^.;:\n]{3,160}?)(?=\s+(?:led|headed)\s+by\b|,|\.|;|"
+    r"\s+(?:in|on|at)\s+(?-i:[A-Z])|\s+(?:here|today|yesterday|on)\b|\n|$)", re.I)
+VISITING = re.compile(
+    r"\b(?:is|are|was|were|will be)\s+(?:on\s+an?\s+(?:official\s+|working\s+|state\s+)?visit\s+to|visiting|"
+    r"paying\s+an?\s+(?:official\s+)?visit\s+to)\s+(?P<place>(?-i:[A-Z])[\w-]+(?:\s(?-i:[A-Z])[\w-]+)?)", re.I)
 HELD_TALKS = re.compile(r"\b(?:held|hold|holds|holding|began|opened|concluded)\s+(?:\w+\s+){0,2}?(?P<trig>talks)\b")
 VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
 VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
@@ -145,7 +154,8 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
     for m in NAMED.finditer(text):
         name = m.group("name")
         # a name starts at its first capitalised word that is not a sentence opener
-        name = re.sub(r"^(?:The|A|An|On|In|At|For|Following|After|Before|During|As|But|And)\s+", "", name)
+        name = re.sub(r"^(?:(?:The|A|An|On|In|At|For|Following|After|Before|During|As|But|And|Monday|Tuesday|"
+                      r"Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday)\s+(?:on\s+|the\s+)?)+", "", name)
         start = m.end() - len(name)
         if len(name.split()) < 2:
             continue
@@ -189,6 +199,17 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
             if w in known_places:
                 place = w
         mentions.append(Mention(start, m.end(), kind_of(trig), name, False, anaphoric, place=place))
+    for m in MET_WITH.finditer(text):
+        if any(x.start <= m.start("obj") < x.end for x in mentions):
+            continue
+        obj = re.sub(r"^(?:a|an|the)\s+", "", m.group("obj").strip(), flags=re.I)
+        name = f"meeting between {m.group('subj')} and {obj}"
+        mentions.append(Mention(m.start("subj"), m.end("obj"), "meeting", name, False, False))
+    for m in VISITING.finditer(text):
+        if any(0 <= m.start() - x.end <= 60 for x in mentions):
+            continue  # "the delegation is visiting China": already the delegation's visit
+        mentions.append(Mention(m.start(), m.end(), "visit", f"visit to {m.group('place')}", False, False,
+                                place=m.group("place") if m.group("place") in known_places else None))
     for m in HELD_TALKS.finditer(text):
         if not any(x.start <= m.start("trig") < x.end for x in mentions):
             mentions.append(Mention(m.start("trig"), m.end("trig"), "meeting", "talks", False, False))
@@ -209,6 +230,9 @@ class EventFinder:
              published: date | None) -> tuple[list[EventFact], list[ParticipationFact]]:
         known_places = {text[s:e] for ent in entities if ent.type in ("place", "country") for s, e in ent.mentions}
         mentions = find_mentions(text, known_places)
+        # "Nepali Congress", "African National Congress": a party's name, not an event's
+        named_bodies = [(s, e) for ent in entities if ent.type in ("party", "organization") for s, e in ent.mentions]
+        mentions = [m for m in mentions if not (m.named and any(s < m.end and m.end - 3 <= e for s, e in named_bodies))]
         by_span = sorted(((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda x: x[0])
         places = SpanIndex([(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")])
         clusters: list[Cluster] = []
@@ -246,8 +270,11 @@ class EventFinder:
                 mentions=sorted({(x.start, x.end) for x in c.mentions})))
         participations = self._participations(text, sents, clusters, keys, by_span, mentions, assigned, events)
         by_id = {e.id: e for e in entities}
-        dateline = re.match(r"^(?:[^\n]*\n\s*\n)?(?P<place>[A-Z][A-Za-z .'’-]{1,30}?),?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}"
-                            r"|\d{1,2}\s+[A-Z][a-z]{2,8})\b[^\n]{0,12}?[:–—-]\s", text)
+        dateline = None
+        for para_start, para_end in paragraphs(text)[:3]:
+            dateline = DATELINE.match(text[para_start:para_end])
+            if dateline:
+                break
         if events and dateline:
             hit = self.countries.lookup(dateline.group("place"))
             main = max(events, key=lambda ev: len(ev.mentions))
@@ -265,8 +292,8 @@ class EventFinder:
         if not clusters:
             return None
         for c in clusters:  # the same name is the same event
-            if any(_same_name(m.name, x.name) for x in c.mentions if (x.named or not x.anaphoric)) \
-                    and (c.kind == m.kind or {c.kind, m.kind} <= COMPATIBLE):
+            same = [x for x in c.mentions if (x.named or not x.anaphoric) and _same_name(m.name, x.name)]
+            if same and (c.kind == m.kind or {c.kind, m.kind} <= COMPATIBLE or (m.named and any(x.named for x in same))):
                 if not self._conflict(c, place, dates, years):
                     return c
         if m.named or m.place and not m.anaphoric:
@@ -324,7 +351,7 @@ class EventFinder:
             return (m.place, hit.code if hit else None)
         best = None
         for s, e, ent in places.between(s_start, s_end):
-            if not (s_start <= s < s_end and re.search(r"\b(?:in|at)\s+$", text[max(s_start, s - 4):s])):
+            if not (s_start <= s < s_end and re.search(r"\b(?:in|at|to|visiting)\s+$", text[max(s_start, s - 10):s])):
                 continue
             dist = s - m.end if s >= m.end else (m.start - e) * 2
             if dist > 90:
@@ -460,6 +487,19 @@ class EventFinder:
                 for c in clusters:
                     if c.place and any(p.name == c.place for p in place_here) and keys.get(id(c)):
                         cluster = c
+            met = next((x for x in in_sentence if x.name.startswith("meeting between ")), None)
+            if met is not None and keys.get(id(mention_cluster.get((met.start, met.end)))):
+                target = mention_cluster[(met.start, met.end)]
+                split = text.find(" with ", met.start)
+                for s, e, ent in ents:
+                    if met.start <= s < split:
+                        add(target, ent, "host" if ent.type == "person" else "organizer", (s_start, s_end))
+                    elif s >= split and (re.search(r"delegation", text[split:s], re.I) or
+                                         re.search(r"(?:led|headed)\s+by\s+(?:\w+\s+){0,4}$", text[max(s_start, s - 60):s])):
+                        add(target, ent, "delegation", (s_start, s_end))
+                    elif s >= split:
+                        add(target, ent, "attendee", (s_start, s_end))
+                continue
             for s, e, ent in ents:
                 before = text[max(s_start, s - 60):s]
                 role = None

@@ -8,6 +8,7 @@ stdin; ``prepare`` turns one raw document into the cleaned
 from __future__ import annotations
 
 import hashlib
+import re
 
 from liaison.ingest.clean import clean_lines, years_in
 from liaison.ingest.dates import parse_date
@@ -41,12 +42,13 @@ def prepare(raw: RawDocument) -> Document:
         published = parse_date(cleaned.byline_date)
     if published is None and cleaned.dateline:
         line = cleaned.dateline
+        day = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", line["date"])
         if line.get("year"):
-            published = parse_date(f"{line['date']} {line['year']}")
+            published = parse_date(f"{day} {line['year']}")
         else:
             years = years_in(cleaned.text)
             if years:
-                published = parse_date(line["date"], year=max(years))
+                published = parse_date(day, year=max(years))
     return Document(
         source=raw.source,
         text=cleaned.text,

@@ -65,8 +65,9 @@ NAME_GROUP = re.compile(r"^(?:[A-Z][\w'’.-]*)(?:\s(?:[A-Z][\w'’.-]*|de|van|v
 MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Za-z .'’-]{{1,40}}?),?\s+(?P<date>{MONTHS}\.?\s+\d{{1,2}}|\d{{1,2}}\s+{MONTHS}\.?)"
-    rf"(?:,?\s+(?P<year>\d{{4}}))?\s*(?:\((?:[A-Za-z]+)\)\s*)?[:–—-]\s"
+    rf"^(?P<place>[A-Z][A-Za-z .'’-]{{1,40}}?),?\s+(?P<date>{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}\.?)(?:,?\s+(?P<year>\d{{4}}))?\s*(?:\((?:[A-Za-z]+)\)\s*)?"
+    rf"(?:[:–—]|--?)\s*(?=[A-Z“\"])"
 )
 FULL_DATE = re.compile(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)|\d{{1,2}}\s+{MONTHS}\.?,?\s+(?P<y2>(?:19|20)\d\d)|"
