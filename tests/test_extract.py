@@ -123,6 +123,26 @@ def test_readout_online_briefing_by_a_party_department(extractor):
     assert by_name(facts, "Liu Jianchao").country == "CHN"
 
 
+def test_forum_abroad_with_parties_among_the_speakers(extractor):
+    doc, facts = extract_file(extractor, "forum-moscow.txt")
+    (forum,) = facts.events
+    assert (forum.kind, forum.start, forum.place, forum.country) == ("forum", "2024-02-15", "Moscow", "RUS")
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles == {"United Russia": "organizer", "Dmitry Medvedev": "speaker",
+                     "Communist Party of Cuba": "speaker", "Workers' Party of Korea": "speaker"}
+    assert {e.country for e in facts.entities if e.type == "country"} == {"CUB", "PRK"}
+
+
+def test_received_a_delegation_is_a_meeting(extractor):
+    doc, facts = extract_file(extractor, "readout-hanoi-received.txt")
+    (meeting,) = facts.events
+    assert (meeting.kind, meeting.start, meeting.place) == ("meeting", "2024-08-12", "Hanoi")
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles["To Lam"] == "host" and roles["Thongloun Sisoulith"] == "delegation"
+    assert roles["Lao People's Revolutionary Party"] == "delegation"
+    assert "General Secretary" in by_name(facts, "Thongloun Sisoulith").titles
+
+
 @pytest.mark.parametrize("text,published,expected", [
     ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
     ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),

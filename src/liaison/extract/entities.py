@@ -35,7 +35,7 @@ TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+{
 HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,2}})")
 PRE_TITLE = re.compile(rf"(?P<title>(?i:{TITLE_RE}))\s*,?\s*$")
 POST_TITLE = re.compile(
-    rf"^\s*,\s*(?:(?:the|a|an|its|his|her)\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}})?"
+    rf"^\s*,\s*(?:(?:the|a|an|its|his|her)\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}}?)"
     rf"(?P<title>(?i:{TITLE_RE}))\b(?:\s+(?P<of>of\s+(?:the\s+)?[^,.;:“”\"]{{2,60}}))?")
 PARTY_OF = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){0,5}Party\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}"
                       r"(?:\s+\([A-Z][\w’'–-]*(?:\s+[A-Z][\w’'–-]*)*\))?")
@@ -277,7 +277,9 @@ class EntityFinder:
                     chunk = text[c.start + m.start():c.start + chunk_end]
                     hit = self.countries.lookup(chunk)
                     if hit and hit.kind != "capital":
-                        out.append(Candidate(c.start + m.start(), c.start + chunk_end, "country", 0, country=hit.code))
+                        # "Workers' Party of Korea" names the North: the party's own country decides
+                        code = c.country if c.entry is not None and c.country else hit.code
+                        out.append(Candidate(c.start + m.start(), c.start + chunk_end, "country", 0, country=code))
                         break
         return out
 

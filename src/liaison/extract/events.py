@@ -49,9 +49,10 @@ DESCRIBED = re.compile(
     rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)[^,.;:()“”\"\s]+\s*){{1,10}})?", re.I)
 MET_IN = re.compile(r"(?P<subj>\b(?:the|a)\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
 MET_WITH = re.compile(
-    r"(?P<subj>(?-i:[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,3}))(?:,[^,\n]{2,160},)?\s+(?:also\s+)?(?:met|meets|held talks|holds talks|"
-    r"talked|conferred|had talks)\s+(?:(?:here|there|today|yesterday|separately|online|virtually|on\s+\w+|"
-    r"via\s+video\s+link|in\s+(?-i:[A-Z])\w+)\s+)*with\s+(?P<obj>[^.;:\n]{3,160}?)(?=\s+(?:led|headed)\s+by\b|,|\.|;|"
+    r"(?P<subj>(?-i:[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,3}))(?:,[^,\n]{2,160},)?\s+(?:also\s+)?(?:(?:met|meets|held talks|"
+    r"holds talks|talked|conferred|had talks)\s+(?:(?:here|there|today|yesterday|separately|online|virtually|"
+    r"on\s+\w+|via\s+video\s+link|in\s+(?-i:[A-Z])\w+)\s+)*with|(?:received|receives|welcomed|welcomes)"
+    r"(?:\s+(?:here|today|yesterday|on\s+\w+))*)\s+(?P<obj>[^.;:\n]{3,160}?)(?=\s+(?:led|headed)\s+by\b|,|\.|;|"
     r"\s+(?:in|on|at)\s+(?-i:[A-Z])|\s+(?:here|today|yesterday|on)\b|\n|$)", re.I)
 VISITING = re.compile(
     r"\b(?:is|are|was|were|will be)\s+(?:on\s+an?\s+(?:official\s+|working\s+|state\s+)?visit\s+to|visiting|"
@@ -78,6 +79,8 @@ STRONG_SPEAK = re.compile(r"\b(keynote|told (?:the )?(?:international )?(?:party
                           r"audience)|addressed the (?:summit|meeting|dialogue|forum|congress|conference)|"
                           r"speaking at the|opening (?:speech|address)|told (?:a|the) (?:press )?(?:briefing|press "
                           r"conference|news conference))\b", re.I)
+SPEAKERS = re.compile(r"\b(among the speakers|speakers included|spoke at the|addressed the (?:forum|summit|meeting|"
+                      r"congress|conference|dialogue|gathering|session))\b", re.I)
 NEGATION = re.compile(r"\b(not|n[’']t|never|no)\b", re.I)
 SAY = r"said|says|told|added|explained|emphasi[sz]ed|stressed|noted|revealed|announced|stated"
 DELEGATION = re.compile(r"\bdelegation\s+(?:headed|led)\s+by\b|\b-led\s+delegation\b|\bdelegation\s+of\b|\bparty\s+delegation\b", re.I)
@@ -203,6 +206,8 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         if any(x.start <= m.start("obj") < x.end for x in mentions):
             continue
         obj = re.sub(r"^(?:a|an|the)\s+", "", m.group("obj").strip(), flags=re.I)
+        if re.search(rf"\b(?:{TRIGGER_RE})\b", obj, re.I) and "delegation" not in obj.lower():
+            continue  # "received the summit's declaration": not a meeting with someone
         name = f"meeting between {m.group('subj')} and {obj}"
         mentions.append(Mention(m.start("subj"), m.end("obj"), "meeting", name, False, False))
     for m in VISITING.finditer(text):
@@ -490,7 +495,8 @@ class EventFinder:
             met = next((x for x in in_sentence if x.name.startswith("meeting between ")), None)
             if met is not None and keys.get(id(mention_cluster.get((met.start, met.end)))):
                 target = mention_cluster[(met.start, met.end)]
-                split = text.find(" with ", met.start)
+                verbs = [text.find(w, met.start) for w in (" with ", " received ", " receives ", " welcomed ", " welcomes ")]
+                split = min([v for v in verbs if met.start <= v < met.end] or [met.end])
                 for s, e, ent in ents:
                     if met.start <= s < split:
                         add(target, ent, "host" if ent.type == "person" else "organizer", (s_start, s_end))
@@ -524,6 +530,8 @@ class EventFinder:
                 elif ent.type == "person" and para_has_event(p_start, p_end) and titled(ent) and re.match(
                         rf"^(?:\s*[—–-][^—–]{{2,80}}[—–-]|,[^,]{{2,80}},)?\s*(?:{SAY})\b", text[e:s_end]) and \
                         re.search(r"[“\"]", sentence):
+                    role = "speaker"
+                elif SPEAKERS.search(sentence):
                     role = "speaker"
                 elif ATTEND_CUE.search(sentence) and not NEGATION.search(sentence):
                     role = "attendee"
