@@ -143,6 +143,27 @@ def test_received_a_delegation_is_a_meeting(extractor):
     assert "General Secretary" in by_name(facts, "Thongloun Sisoulith").titles
 
 
+def test_council_meeting_hosted_by_a_party_named_after_its_country(extractor):
+    doc, facts = extract_file(extractor, "council-madrid.md")
+    (council,) = facts.events
+    assert (council.start, council.place, council.country) == ("2023-11-25", "Madrid", "ESP")
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles["Spanish Socialist Workers' Party"] == "organizer" and roles["Pedro Sánchez"] == "speaker"
+    assert roles["Justicialist Party"] == "attendee"
+    senegal = next(e for e in facts.entities if e.name == "Socialist Party")
+    assert senegal.country == "SEN" and roles["Socialist Party"] == "attendee"
+
+
+def test_training_visit_organised_by_a_department_and_who_led_it(extractor):
+    doc, facts = extract_file(extractor, "training-pudong.md")
+    training = next(e for e in facts.events if e.kind == "training")
+    assert facts.entities[[e.id for e in facts.entities].index(training.organizer)].name.startswith("International Department")
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles["African National Congress"] == "delegation" and roles["Fikile Mbalula"] == "delegation"
+    assert by_name(facts, "Fikile Mbalula").country == "ZAF"
+    assert any(f.value == 30 and f.unit == "cadres" for f in facts.figures)
+
+
 @pytest.mark.parametrize("text,published,expected", [
     ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
     ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),

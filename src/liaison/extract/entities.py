@@ -35,7 +35,7 @@ TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+{
 HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,2}})")
 PRE_TITLE = re.compile(rf"(?P<title>(?i:{TITLE_RE}))\s*,?\s*$")
 POST_TITLE = re.compile(
-    rf"^\s*,\s*(?:(?:the|a|an|its|his|her)\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}}?)"
+    rf"^\s*,\s*(?:(?:the|a|an|its|his|her)\s+)?(?:[\w-]+[’']s\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}}?)"
     rf"(?P<title>(?i:{TITLE_RE}))\b(?:\s+(?P<of>of\s+(?:the\s+)?[^,.;:“”\"]{{2,60}}))?")
 PARTY_OF = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){0,5}Party\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}"
                       r"(?:\s+\([A-Z][\w’'–-]*(?:\s+[A-Z][\w’'–-]*)*\))?")
@@ -366,6 +366,13 @@ class EntityFinder:
         for group in groups:  # "Lao People's Revolutionary Party", "Communist Party of Vietnam"
             if group.type in ("party", "organization") and group.country is None and group.entry is None:
                 group.country = self._country_in(group.name, {})
+            if group.type in ("party", "organization") and group.country is None:
+                for start, _ in group.spans:  # "Senegal's Socialist Party", "the Chinese Foreign Ministry"
+                    lead = re.search(r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?:[’']s)?\s+(?:the\s+)?$", text[max(0, start - 40):start])
+                    hit = self.countries.lookup(lead.group(1)) if lead else None
+                    if hit and hit.kind != "capital":
+                        group.country = hit.code
+                        break
 
         for group in persons:
             self._person_details(text, group, by_key, sentence_of)

@@ -47,7 +47,7 @@ DESCRIBED = re.compile(
     rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|(?-i:[A-Z][a-z]+)(?:’s|'s))\s+"
     rf"(?P<mods>(?:(?!{MOD_STOP}\b)[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
     rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)[^,.;:()“”\"\s]+\s*){{1,10}})?", re.I)
-MET_IN = re.compile(r"(?P<subj>\b(?:the|a)\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
+MET_IN = re.compile(r"(?P<subj>\b(?:[Tt]he|[Aa])\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
 MET_WITH = re.compile(
     r"(?P<subj>(?-i:[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,3}))(?:,[^,\n]{2,160},)?\s+(?:also\s+)?(?:(?:met|meets|held talks|"
     r"holds talks|talked|conferred|had talks)\s+(?:(?:here|there|today|yesterday|separately|online|virtually|"
@@ -61,7 +61,9 @@ HELD_TALKS = re.compile(r"\b(?:held|hold|holds|holding|began|opened|concluded)\s
 VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
 VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
 HYBRID = re.compile(r"\b(mostly[- ]virtual|hybrid|partly[- ]virtual|in person and online|online and in person|mostly online)\b", re.I)
-ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored|held|run)\s+by\s+(?:the\s+)?$", re.I)
+ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored|held|run)\s+by\s+(?:the\s+)?"
+                          r"(?:(?-i:[A-Z])[\w.]*(?:\s(?-i:[A-Z])[\w.]*)?[’']s\s+)?(?:(?:governing|ruling|main|opposition)\s+)?$",
+                          re.I)
 BEFORE_HOLD = re.compile(r"^\s*(?:\([A-Z]{2,6}\)\s*)?(?:(?:is|was|will|has|had|would|plans?|planned|planning|to|also|be|"
                          r"been|set|going|once|again|jointly|recently|this|week|year)\s+)*$", re.I)
 HOLD_VERB = re.compile(r"\b(?:to\s+)?(?:hold|holds|held|host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?|arrange[sd]?|"
@@ -511,15 +513,19 @@ class EventFinder:
                 role = None
                 if any(m.start <= s < m.end for m in in_sentence if m.named):
                     continue  # inside an event's own name
-                if ORGANIZED_BY.search(text[max(s_start, s - 30):s]):
+                if ORGANIZED_BY.search(text[max(s_start, s - 60):s]):
                     role = "organizer" if ent.type != "person" else "host"
                 elif in_sentence and s < in_sentence[0].start and self._holds(text, s, e, in_sentence[0].start, ents):
                     role = "host" if ent.type == "person" else "organizer"
                 elif DELEGATION.search(sentence) and (
                         re.search(r"(headed|led)\s+by\s+(?:\w+\s+){0,4}$", before) or (ent.type == "party" and (
                             re.search(r"^\W{0,3}(?:\(\s*)?(?:an?\s+)?(?:[\w-]+\s+){0,2}delegation", text[e:e + 40])
-                            or re.search(r"delegation\s+(?:of|from)\s+(?:the\s+)?$", before)))):
+                            or re.search(r"delegation\s+(?:of|from)\s+(?:the\s+)?(?:[A-Z][\w ]{1,30}[’']s\s+)?$",
+                                         before)))):
                     role = "delegation"
+                elif ent.type == "person" and re.match(r"(?:,[^,.]{2,80})?,?\s+(?:who\s+)?(?:led|headed)\s+(?:the\s+)?"
+                                                       r"(?:group|delegation|team|visit)", text[e:e + 120]):
+                    role = "delegation"  # "…, the ANC's head of elections, who led the group"
                 elif ent.type == "person" and (STRONG_SPEAK.search(sentence) or (
                         SPEAK_CUE.search(sentence) and (in_sentence or para_has_event(p_start, p_end)))):
                     role = "speaker"
@@ -538,7 +544,9 @@ class EventFinder:
                 if role is None:
                     continue
                 if role in ("organizer", "host") and cluster is not None:
-                    target = mention_cluster.get((in_sentence[0].start, in_sentence[0].end)) if in_sentence else cluster
+                    before_it = [x for x in in_sentence if x.start < s]  # "… a programme organised by X"
+                    nearest = before_it[-1] if before_it else (in_sentence[0] if in_sentence else None)
+                    target = mention_cluster.get((nearest.start, nearest.end)) if nearest else cluster
                     if keys.get(id(target)):
                         add(target, ent, role, (s_start, s_end))
                         target.organizer = target.organizer or ent.id
