@@ -164,6 +164,26 @@ def test_training_visit_organised_by_a_department_and_who_led_it(extractor):
     assert any(f.value == 30 and f.unit == "cadres" for f in facts.figures)
 
 
+def test_wire_meeting_without_a_year_stays_undated_and_those_present_attend(extractor):
+    doc, facts = extract_file(extractor, "wire-xi-meets-lao-leader.txt")
+    assert doc.published is None
+    meeting = next(e for e in facts.events if e.kind == "meeting")
+    assert meeting.start is None and meeting.country == "CHN"
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles["Xi Jinping"] == "host" and roles["Cai Qi"] == "attendee" and roles["Wang Yi"] == "attendee"
+
+
+def test_parties_that_declined_take_no_part(extractor):
+    doc, facts = extract_file(extractor, "opposition-declines.txt")
+    (forum,) = facts.events
+    assert (forum.start, forum.format) == ("2022-09-20", "virtual")
+    parts = {next(e.name for e in facts.entities if e.id == p.entity) for p in facts.participations}
+    assert parts == {"Communist Party of China"}
+    berg = by_name(facts, "Anna Berg")
+    assert berg.country == "SWE" and "spokesperson" in berg.titles
+    assert facts.quotes[0].speaker == berg.id
+
+
 @pytest.mark.parametrize("text,published,expected", [
     ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
     ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),
