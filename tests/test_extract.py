@@ -184,6 +184,20 @@ def test_parties_that_declined_take_no_part(extractor):
     assert facts.quotes[0].speaker == berg.id
 
 
+def test_named_meeting_of_parties_with_attendees_listed(extractor):
+    doc, facts = extract_file(extractor, "meeting-havana.md")
+    (meeting,) = facts.events
+    assert meeting.name.startswith("23rd International Meeting of Communist and Workers") and meeting.edition == 23
+    assert (meeting.start, meeting.place, meeting.country) == ("2023-10-27", "Havana", "CUB")
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles["Communist Party of Cuba"] == "organizer"
+    for party in ("Communist Party of Greece", "Portuguese Communist Party", "South African Communist Party"):
+        assert roles[party] == "attendee"
+    assert not any(e.name == "Evo Morales" for e in facts.entities)  # "Morales" here is someone else
+    speaker = next(e for e in facts.entities if e.id == facts.quotes[0].speaker)
+    assert speaker.name.startswith("Roberto Morales")
+
+
 @pytest.mark.parametrize("text,published,expected", [
     ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
     ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),

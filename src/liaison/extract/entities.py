@@ -152,7 +152,11 @@ class EntityFinder:
                     continue
                 out.append(Candidate(span.start_char, span.end_char, chosen.type, 3, entry=chosen,
                                      country=chosen.country, name=chosen.name))
-        return out
+        # A person's one-word alias ("Morales") names them only where the document also gives
+        # their full name; otherwise it may be part of someone else's ("Roberto Morales Ojeda").
+        full = {c.entry.key for c in out if c.type == "person" and len(doc.text[c.start:c.end].split()) > 1}
+        return [c for c in out if c.type != "person" or len(doc.text[c.start:c.end].split()) > 1
+                or c.entry.key in full]
 
     def rule_candidates(self, text: str) -> list[Candidate]:
         out = []

@@ -36,7 +36,8 @@ TRIGGER_RE = "|".join(TRIGGERS)
 CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
 NAMED = re.compile(
     rf"(?P<name>{CAP}(?:\s+(?:{CAP}|and|of|in|with|for|on|the|de|des|du|to|&))*\s+(?P<trig>Summit|Dialogue|Meeting|"
-    rf"Forum|Congress|Conference|Symposium|Seminar|Convention|Plenum|Session|Consultation|Talks))\b")
+    rf"Forum|Congress|Conference|Symposium|Seminar|Convention|Plenum|Session|Consultation|Talks))\b"
+    rf"(?P<tail>\s+(?:of|on|for)\s+(?:the\s+)?(?:{CAP}|[A-Z][\w’']*)(?:\s+(?:{CAP}|[A-Z][\w’']*|and|of|the|&))*)?")
 MOD_STOP = (r"(?:and|or|but|which|who|that|to|is|was|were|has|had|in|on|of|at|for|with|from|the|an?|by|as|its|"
             r"their|his|her|this|these|those|will|would|holds?|held|places?|said|says|such|into|during|after|before)")
 PP_STOP = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
@@ -112,6 +113,7 @@ class Mention:
     anaphoric: bool  # "the summit", "this meeting": refers back
     place: str | None = None
     plural: bool = False
+    trigger_end: int | None = None  # where the event word of a name ends
 
 
 @dataclass
@@ -160,11 +162,14 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         name = m.group("name")
         # a name starts at its first capitalised word that is not a sentence opener
         name = re.sub(r"^(?:(?:The|A|An|On|In|At|For|Following|After|Before|During|As|But|And|Monday|Tuesday|"
-                      r"Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday)\s+(?:on\s+|the\s+)?)+", "", name)
-        start = m.end() - len(name)
+                      r"Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|to|for|on|the|of|and|in|at|"
+                      r"from|until)\s+)+", "", name)
+        start = m.end("name") - len(name)
+        end = m.end("tail") if m.group("tail") else m.end("name")
         if len(name.split()) < 2:
             continue
-        mentions.append(Mention(start, m.end(), kind_of(m.group("trig")), name, True, False))
+        mentions.append(Mention(start, end, kind_of(m.group("trig")), text[start:end], True, False,
+                                trigger_end=m.end("trig")))
     for m in re.finditer(r"“([^”]{8,160}?\b(?:meeting|summit|dialogue|forum|conference|congress))”", text, re.I):
         if not any(x.start <= m.start(1) < x.end for x in mentions):
             trig = re.search(rf"({TRIGGER_RE})$", m.group(1), re.I).group(1)
@@ -238,8 +243,9 @@ class EventFinder:
         known_places = {text[s:e] for ent in entities if ent.type in ("place", "country") for s, e in ent.mentions}
         mentions = find_mentions(text, known_places)
         # "Nepali Congress", "African National Congress": a party's name, not an event's
-        named_bodies = [(s, e) for ent in entities if ent.type in ("party", "organization") for s, e in ent.mentions]
-        mentions = [m for m in mentions if not (m.named and any(s < m.end and m.end - 3 <= e for s, e in named_bodies))]
+        named_bodies = [(s, e) for ent in entities if ent.type == "party" for s, e in ent.mentions]
+        mentions = [m for m in mentions if not (m.named and any(
+            s < (m.trigger_end or m.end) <= e for s, e in named_bodies))]
         by_span = sorted(((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda x: x[0])
         places = SpanIndex([(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")])
         clusters: list[Cluster] = []

@@ -24,6 +24,8 @@ RANGE = re.compile(
 SINGLE = re.compile(rf"\b{MD}\b")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+|on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 RELATIVE = re.compile(r"\b(?P<word>yesterday|today|tomorrow|at the weekend|over the weekend|this weekend|last weekend)\b", re.I)
+PAST = re.compile(r"\b(met|held|was|were|took place|gathered|convened|opened|closed|ended|attended|"
+                  r"wrapped up|concluded|hosted)\b", re.I)
 FUTURE = re.compile(r"\b(will|is to|are to|to be held|is scheduled|are scheduled|are expected|is expected|"
                     r"upcoming|plans? to|planning to|set to|going to|next|preparing|prepares|gets ready|to host|"
                     r"ahead of)\b", re.I)
@@ -99,7 +101,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
                 continue
             wd = WEEKDAYS[m.group("wd").lower()]
             lead = (m.group("last") or "").strip().lower()
-            ahead = bool(AHEAD.search(text[max(0, m.start() - 25):m.start()]))
+            ahead = bool(AHEAD.search(text[max(0, m.start() - 25):m.start()])) and not PAST.search(
+                text[max(0, m.start() - 80):m.start()])
             if lead == "next" or ((future(m.start()) or ahead) and lead != "last"):
                 delta = (wd - published.weekday()) % 7
                 when = published + timedelta(days=delta)
