@@ -198,6 +198,16 @@ def test_named_meeting_of_parties_with_attendees_listed(extractor):
     assert speaker.name.startswith("Roberto Morales")
 
 
+def test_signing_an_agreement_and_the_statement_that_reports_it(extractor):
+    doc, facts = extract_file(extractor, "signing-budapest.md")
+    (signing,) = facts.events
+    assert (signing.kind, signing.start, signing.place) == ("other", "2019-04-25", "Budapest")
+    roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
+    assert roles["Fidesz"] == roles["Communist Party of China"] == roles["Katalin Novák"] == "signatory"
+    assert by_name(facts, "Katalin Novák").country == "HUN"
+    assert facts.quotes[0].speaker == by_name(facts, "Fidesz").id
+
+
 @pytest.mark.parametrize("text,published,expected", [
     ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
     ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),

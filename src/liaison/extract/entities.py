@@ -432,6 +432,8 @@ class EntityFinder:
                 country = self._country_before(lead)
                 if country is None:
                     country = self._org_country(lead, by_key)
+                if country is None:  # "Fidesz vice-president Katalin Novák": the party she serves
+                    country = self._body_before(lead, by_key)
                 if former:
                     title = "former " + title
                 titles.append(title)
@@ -464,6 +466,16 @@ class EntityFinder:
                 titles = list(group.entry.titles[:2])
         seen = set()
         group.titles = [t for t in titles if not (fold(t) in seen or seen.add(fold(t)))]
+
+    @staticmethod
+    def _body_before(lead: str, by_key) -> str | None:
+        tail = fold(lead[-60:])
+        for group in by_key.values():
+            if group.type in ("party", "organization") and group.country:
+                names = {group.name} | (set(group.entry.aliases) if group.entry else set())
+                if any(n and tail.endswith(fold(n)) for n in names):
+                    return group.country
+        return None
 
     def _country_before(self, lead: str) -> str | None:
         words = lead.split()

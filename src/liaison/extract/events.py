@@ -58,6 +58,9 @@ MET_WITH = re.compile(
 VISITING = re.compile(
     r"\b(?:is|are|was|were|will be)\s+(?:on\s+an?\s+(?:official\s+|working\s+|state\s+)?visit\s+to|visiting|"
     r"paying\s+an?\s+(?:official\s+)?visit\s+to)\s+(?P<place>(?-i:[A-Z])[\w-]+(?:\s(?-i:[A-Z])[\w-]+)?)", re.I)
+SIGNED = re.compile(
+    r"\bsigned\s+(?:a|an|the)\s+(?P<what>(?:[\w-]+\s+){0,3}?(?:agreement|memorandum(?:\s+of\s+understanding)?|accord|"
+    r"pact|declaration|protocol|joint\s+statement))\b", re.I)
 HELD_TALKS = re.compile(r"\b(?:held|hold|holds|holding|began|opened|concluded)\s+(?:\w+\s+){0,2}?(?P<trig>talks)\b")
 VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
 VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
@@ -222,6 +225,10 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
             continue  # "the delegation is visiting China": already the delegation's visit
         mentions.append(Mention(m.start(), m.end(), "visit", f"visit to {m.group('place')}", False, False,
                                 place=m.group("place") if m.group("place") in known_places else None))
+    for m in SIGNED.finditer(text):
+        if not any(x.start <= m.start("what") < x.end for x in mentions):
+            mentions.append(Mention(m.start("what"), m.end("what"), "other", f"signing of {m.group('what')}", False,
+                                    False))
     for m in HELD_TALKS.finditer(text):
         if not any(x.start <= m.start("trig") < x.end for x in mentions):
             mentions.append(Mention(m.start("trig"), m.end("trig"), "meeting", "talks", False, False))
@@ -545,6 +552,10 @@ class EventFinder:
                     role = "speaker"
                 elif SPEAKERS.search(sentence):
                     role = "speaker"
+                elif re.search(r"\bsign(?:ed|ing)\b", sentence, re.I) and (
+                        any(x.kind == "other" and x.name.startswith("signing") for x in in_sentence)
+                        or re.search(r"\bsigned\s+by\b", text[s_start:s], re.I)):
+                    role = "signatory"
                 elif ATTEND_CUE.search(sentence) and not NEGATION.search(sentence):
                     role = "attendee"
                 if role is None:

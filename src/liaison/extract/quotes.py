@@ -21,7 +21,9 @@ from liaison.model import EntityFact, QuoteFact
 OPEN = "“\"‘"
 MIN_WORDS = 5
 VERB = r"(?:" + "|".join(SPEECH_VERBS) + r")"
-PRONOUN_SAID = re.compile(rf"\b(?P<pron>he|she|it|they)\s+(?:also\s+)?{VERB}\b|\b{VERB}\s+(?P<pron2>he|she|it|they)\b", re.I)
+PRONOUN_SAID = re.compile(
+    rf"\b(?P<pron>he|she|it|they|the\s+(?:statement|party|department|ministry|organi[sz]ation|group|communiqu[ée]|"
+    rf"declaration|letter))\s+(?:also\s+)?{VERB}\b|\b{VERB}\s+(?P<pron2>he|she|it|they)\b", re.I)
 SUBJECT_VERB = re.compile(rf"^[^.“”\"]{{0,60}}?\b{VERB}\b", re.I)
 NAME_BEFORE = re.compile(r"(?:\b(?:of|at|the|titled|called|named|dubbed)\s*)$", re.I)
 
@@ -104,7 +106,10 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of) -> list[Quot
                 break
         pron = PRONOUN_SAID.search(after_text[:40]) or PRONOUN_SAID.search(before_text[-60:])
         if speaker is None and pron and not re.search(r"[A-Z]", after_text[:3]):
-            speaker = _by_pronoun((pron.group("pron") or pron.group("pron2")).lower(), index, q.start)
+            word = (pron.group("pron") or pron.group("pron2")).lower()
+            if word.startswith("the "):  # "the statement said": who issued the statement?
+                speaker = _issuer(text, index, q.start, word.split()[-1])
+            speaker = speaker or _by_pronoun(word, index, q.start)
         if speaker is None:
             candidates = [(s, e, ent) for s, e, ent in index.between(s_start, q.start) if outside_quotes(s)]
             verb_subjects = [c for c in candidates if SUBJECT_VERB.match(text[c[1]:q.start])
@@ -142,7 +147,20 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of) -> list[Quot
     return quotes
 
 
+def _issuer(text: str, index: SpanIndex, pos: int, noun: str) -> EntityFact | None:
+    """The body named as the source of 'a statement from X', 'X said in a statement', 'X's statement'."""
+    for s, e, ent in reversed(index.before(pos)[-200:]):
+        if ent.type not in ("party", "organization", "person"):
+            continue
+        if re.search(rf"\b{noun}\s+(?:from|by|issued\s+by|of)\s+(?:the\s+)?$", text[max(0, s - 40):s], re.I) or \
+                re.search(rf"^(?:[’']s)?\s+(?:said\s+in\s+an?\s+|issued\s+an?\s+)?{noun}\b", text[e:e + 30], re.I):
+            return ent
+    return None
+
+
 def _by_pronoun(pron: str, index: SpanIndex, pos: int) -> EntityFact | None:
+    if pron.startswith("the"):  # "the statement said": the body that issued it
+        pron = "it"
     wanted = ("person",) if pron in ("he", "she") else ("organization", "party", "person")
     earlier = index.before(pos)
     for s, e, ent in reversed(earlier[-200:]):
