@@ -208,6 +208,15 @@ def test_signing_an_agreement_and_the_statement_that_reports_it(extractor):
     assert facts.quotes[0].speaker == by_name(facts, "Fidesz").id
 
 
+def test_hedged_figures_and_countries_taken_for_organizations(extractor):
+    doc, facts = extract_file(extractor, "party-schools.md")
+    values = {(f.value, f.qualifier, f.unit) for f in facts.figures}
+    assert {(2500, "about", "officials"), (80, "nearly", "parties"), (120, "up to", "cadres"),
+            (6, None, "movements")} <= values
+    assert not any(e.type == "organization" and e.name == "Mozambique" for e in facts.entities)
+    assert {"MOZ", "NAM", "TZA"} <= {e.country for e in facts.entities if e.type == "country"}
+
+
 @pytest.mark.parametrize("text,published,expected", [
     ("The meeting on Friday closed", date(2017, 12, 2), ("2017-12-01", "2017-12-01")),
     ("talks last Thursday in Hanoi", date(2021, 7, 1), ("2021-06-24", "2021-06-24")),

@@ -212,6 +212,9 @@ class EntityFinder:
                 if hit and hit.kind == "capital":
                     out.append(Candidate(start, end, "place", 1, country=hit.code))
                     continue
+                if hit:  # "Mozambique's": the model took the country for an organization
+                    out.append(Candidate(start, end, "country", 1, country=hit.code))
+                    continue
                 if PARTY_NAME.search(surface) and not NOT_PARTY.search(surface):
                     out.append(Candidate(start, end, "party", 1))
                 elif not NOT_PARTY.search(surface) or re.search(r"Committee|Department|Commission|School", surface):

@@ -91,8 +91,8 @@ def find_figures(text: str, excluded: list[tuple[int, int]] = ()) -> list[Figure
                 low = word.lower()
                 if low in STOP or low in NOT_UNITS or low.isdigit():
                     break
-                if word[:1].isupper():
-                    break
+                if word[:1].isupper() and (modifiers >= 3 or low.endswith("s")):
+                    break  # "six southern African liberation movements" keeps going; "37 Parties" stops
                 if low.endswith("-old") or low in ("years-old", "year-old"):
                     unit = None
                     break
@@ -101,7 +101,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]] = ()) -> list[Figure
                     subject_end = base + w.end()
                     break
                 modifiers += 1
-                if modifiers > 2:
+                if modifiers > 3:
                     break
         if unit is None or value == 1:  # "one consists of…": a count of one is not a claim
             continue
