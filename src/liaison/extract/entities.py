@@ -152,11 +152,16 @@ class EntityFinder:
                     continue
                 out.append(Candidate(span.start_char, span.end_char, chosen.type, 3, entry=chosen,
                                      country=chosen.country, name=chosen.name))
-        # A person's one-word alias ("Morales") names them only where the document also gives
-        # their full name; otherwise it may be part of someone else's ("Roberto Morales Ojeda").
-        full = {c.entry.key for c in out if c.type == "person" and len(doc.text[c.start:c.end].split()) > 1}
+        # A person's one-word alias ("Morales") names them unless it is part of a longer name
+        # ("Roberto Morales Ojeda"); a title before it ("President Biden") is no part of a name.
         return [c for c in out if c.type != "person" or len(doc.text[c.start:c.end].split()) > 1
-                or c.entry.key in full]
+                or not self._inside_longer_name(doc.text, c.start, c.end)]
+
+    @staticmethod
+    def _inside_longer_name(text: str, start: int, end: int) -> bool:
+        before = re.search(r"([A-Z][\w’'.-]*)\s+$", text[max(0, start - 30):start])
+        after = re.match(r"\s+([A-Z][\w’'-]*)", text[end:end + 30])
+        return bool((before and not TITLE_ONLY.match(before.group(1))) or after)
 
     def rule_candidates(self, text: str) -> list[Candidate]:
         out = []
