@@ -394,8 +394,10 @@ def events(db: Optional[str] = DbOption,
 
 @app.command()
 def export(db: Optional[str] = DbOption,
-           format: str = typer.Option("json", "--format", help="json (../shared/eval/FORMAT.md) or csv"),
-           output: Optional[Path] = typer.Option(None, "-o", "--output", help="file (json) or folder (csv)")):
+           format: str = typer.Option("json", "--format", help="json (../shared/eval/FORMAT.md), csv, parquet, "
+                                                                 "ftm (FollowTheMoney JSON lines) or events-csv"),
+           output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                                 help="file (json, ftm, events-csv) or folder (csv, parquet)")):
     """Export the resolved record with its evidence."""
     from liaison.export import write_csv, write_json
 
@@ -412,8 +414,25 @@ def export(db: Optional[str] = DbOption,
             raise typer.Exit(2)
         paths = write_csv(store, output)
         err.print(f"{len(paths)} tables → {output}/")
+    elif format == "parquet":
+        from liaison.export import write_parquet
+
+        if output is None:
+            err.print(Text("error: --format parquet writes a folder: give it with -o", style="red"))
+            raise typer.Exit(2)
+        counts = write_parquet(store, output)
+        err.print(", ".join(f"{n} {t}" for t, n in counts.items()) + f" → {output}/*.parquet")
+    elif format == "ftm":
+        from liaison.export import write_ftm
+
+        counts = write_ftm(store, output)
+        err.print(", ".join(f"{n} {s}" for s, n in counts.items()) + f" → {output or 'stdout'}")
+    elif format == "events-csv":
+        from liaison.export import write_events_csv
+
+        err.print(f"{write_events_csv(store, output)} participations → {output or 'stdout'}")
     else:
-        err.print(Text(f"error: unknown format {format!r}; use json or csv", style="red"))
+        err.print(Text(f"error: unknown format {format!r}; use json, csv, parquet, ftm or events-csv", style="red"))
         raise typer.Exit(2)
 
 
