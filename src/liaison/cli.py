@@ -440,8 +440,9 @@ def export(db: Optional[str] = DbOption,
 def serve(db: Optional[str] = DbOption,
           host: str = typer.Option("127.0.0.1", "--host", help="address to bind; loopback unless you say otherwise"),
           port: int = typer.Option(8000, "--port"),
-          workers: int = typer.Option(1, "--workers", help="server processes (each opens the database)")):
-    """Serve the explorer and the HTTP API (read-only) over a database."""
+          workers: int = typer.Option(1, "--workers", help="server processes (each opens the database)"),
+          read_only: bool = typer.Option(False, "--read-only", help="refuse every change, even with a token")):
+    """Serve the explorer and the HTTP API over a database (writing needs a token; see `liaison users`)."""
     import os
 
     import uvicorn
@@ -454,10 +455,11 @@ def serve(db: Optional[str] = DbOption,
     if workers > 1:
         store.close()
         os.environ["LIAISON_DB"] = cfg.db
+        os.environ["LIAISON_READ_ONLY"] = "1" if read_only else "0"
         uvicorn.run("liaison.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="warning")
     else:
-        uvicorn.run(create_app(cfg.db, store=store), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(cfg.db, store=store, read_only=read_only), host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -470,6 +472,10 @@ def search(query: str, db: Optional[str] = DbOption, limit: int = typer.Option(2
         table.add_row(r["id"], str(r["published"] or ""), Text((r["title"] or "")[:50]), snippet_text(r["snippet"]))
     out.print(table)
 
+
+from liaison.cli_curate import users_app  # noqa: E402  (registered last: it uses the helpers above)
+
+app.add_typer(users_app, name="users")
 
 if __name__ == "__main__":
     app()

@@ -84,12 +84,18 @@ def _quotes_search(conn: sa.Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _users(conn: sa.Connection) -> None:  # checkfirst: a new database has them from step 1
+    schema.users.create(conn, checkfirst=True)
+    schema.app_secrets.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
     (3, "external ids (Party Facts, Wikidata) of per-document entities", _external_ids),
     (4, "document and source counts kept on entities and events", _counts),
     (5, "full-text search over quotes", _quotes_search),
+    (8, "users who may write, by token hash; per-database secrets", _users),
 ]
 
 

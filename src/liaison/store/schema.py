@@ -205,3 +205,21 @@ ingest_log = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
+# People who may write (migration 8): a token is shown once and only its SHA-256 is kept.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),  # editor | admin
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime),
+)
+
+# Per-database secrets (migration 8), e.g. the key that signs the explorer's session cookies.
+app_secrets = sa.Table(
+    "app_secrets", metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
+)
+

@@ -37,10 +37,11 @@ def app_from_env() -> FastAPI:
     """For `liaison serve --workers N`: each worker process opens the database LIAISON_DB names."""
     import os
 
-    return create_app(os.environ["LIAISON_DB"])
+    return create_app(os.environ["LIAISON_DB"], read_only=os.environ.get("LIAISON_READ_ONLY") == "1")
 
 
-def create_app(db: str, *, store: Store | None = None) -> FastAPI:
+def create_app(db: str, *, store: Store | None = None, read_only: bool = False, limits=None) -> FastAPI:
+    """``read_only`` refuses every write; ``limits`` (web.ratelimit.Limits) bounds writes and searches."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
@@ -80,8 +81,9 @@ def create_app(db: str, *, store: Store | None = None) -> FastAPI:
             return JSONResponse({"detail": str(exc)}, status_code=404)
         return app.state.templates.TemplateResponse(request, "error.html", {"message": str(exc)}, status_code=404)
 
-    from liaison.web import api, pages
+    from liaison.web import api, curation, pages
 
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
+    curation.install(app, read_only=read_only, limits=limits)  # sign-in, write routes, rate limits
     return app

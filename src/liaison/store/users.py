@@ -1,0 +1,146 @@
+"""Who may write to the record: users, their roles and tokens; and the database's own secrets.
+
+A token is ``liaison_`` followed by ``secrets.token_urlsafe(32)`` (256 random bits). It is
+shown once, when it is made; the database keeps only its SHA-256. A fast hash is enough
+here: a slow one (scrypt, PBKDF2) protects guessable passwords against offline guessing,
+and nobody can guess 2**256 possibilities at any speed. The fast hash lets every request
+check its token with one indexed lookup, and the comparison of hashes is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from liaison.store.schema import app_secrets, users
+
+ROLES = ("editor", "admin")
+TOKEN_PREFIX = "liaison_"
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+
+
+class UserError(ValueError):
+    """A user command that cannot be done (the message says why)."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+    token_hash: str
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _user(row) -> User:
+    return User(name=row.name, role=row.role, created_at=row.created_at, revoked_at=row.revoked_at,
+                token_hash=row.token_hash)
+
+
+class Users:
+    """The users of one database (``Users(store.engine)``)."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    def add(self, name: str, role: str = "editor") -> tuple[User, str]:
+        """A new user and their token (the only time the token exists outside the holder's hands)."""
+        if not NAME.fullmatch(name or ""):
+            raise UserError(f"user name {name!r} must be 1-64 letters, digits, '.', '_', '@' or '-', "
+                            "starting with a letter or digit")
+        if role not in ROLES:
+            raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        if self.get(name) is not None:
+            raise UserError(f"a user {name!r} exists already; `liaison users rotate {name}` gives them a new token")
+        token = new_token()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(users.insert().values(name=name, role=role, token_hash=hash_token(token),
+                                                   created_at=_now()))
+        except sa.exc.IntegrityError:
+            raise UserError(f"a user {name!r} exists already") from None
+        return self.get(name), token
+
+    def get(self, name: str) -> User | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+        return _user(row) if row else None
+
+    def all(self) -> list[User]:
+        with self.engine.connect() as conn:
+            return [_user(r) for r in conn.execute(sa.select(users).order_by(users.c.name))]
+
+    def revoke(self, name: str) -> User:
+        user = self._existing(name)
+        if user.revoked_at is None:
+            with self.engine.begin() as conn:
+                conn.execute(users.update().where(users.c.name == name).values(revoked_at=_now()))
+        return self.get(name)
+
+    def rotate(self, name: str) -> tuple[User, str]:
+        """A new token for a user (the old one, and sessions signed in with it, stop working)."""
+        self._existing(name)
+        token = new_token()
+        with self.engine.begin() as conn:
+            conn.execute(users.update().where(users.c.name == name).values(
+                token_hash=hash_token(token), revoked_at=None))
+        return self.get(name), token
+
+    def by_token(self, token: str) -> User | None:
+        """The active user holding this token, or None."""
+        if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        digest = hash_token(token)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(users).where(users.c.token_hash == digest)).first()
+        if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
+            return None
+        return _user(row)
+
+    def _existing(self, name: str) -> User:
+        user = self.get(name)
+        if user is None:
+            raise UserError(f"no user {name!r}; `liaison users list` shows who there is")
+        return user
+
+    # -- secrets -------------------------------------------------------------------------
+
+    def secret(self, name: str) -> bytes:
+        """A random secret kept in this database, made the first time it is asked for."""
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == name)).scalar()
+        if value is None:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(app_secrets.insert().values(name=name, value=secrets.token_hex(32)))
+            except sa.exc.IntegrityError:
+                pass  # another process made it first: use theirs
+            with self.engine.connect() as conn:
+                value = conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == name)).scalar_one()
+        return bytes.fromhex(value)

@@ -1,0 +1,168 @@
+"""Who is asking: bearer tokens for the API, signed session cookies and CSRF tokens for the explorer.
+
+Reading needs nobody. Writing needs a user (``liaison users add NAME``):
+
+- the API takes ``Authorization: Bearer <token>``;
+- the explorer's sign-in form takes the token once and sets a session cookie
+  (HttpOnly, SameSite=Strict) signed with HMAC-SHA256 under a secret kept in the
+  database itself, so two databases never accept each other's sessions;
+- every form carries a CSRF token derived from the session (synchronizer token); the
+  sign-in form, before there is a session, uses a double-submit cookie.
+
+A session names its user and the first characters of the user's token hash: rotating
+or revoking the token ends the sessions made with it.
+
+No credential, or a bad one: 401. A good one without the right (an editor undoing
+somebody else's judgement): 403. A server started with ``--read-only``: 403 on every write.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from fastapi import Request
+
+from liaison.store.users import User, Users
+
+SESSION_COOKIE = "liaison_session"
+LOGIN_COOKIE = "liaison_login"
+SESSION_SECONDS = 12 * 3600
+UNSET = object()
+
+
+class AuthError(Exception):
+    """A request that may not do what it asks; ``status`` is 401, 403 or 400."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class Session:
+    name: str
+    key: str  # the first 16 hex digits of the user's token hash when they signed in
+    nonce: str
+    issued: int
+
+
+class Sessions:
+    """Signs and reads session cookies and CSRF tokens with one database's secret."""
+
+    def __init__(self, secret: bytes, max_age: int = SESSION_SECONDS):
+        self.secret = secret
+        self.max_age = max_age
+
+    def _sign(self, purpose: str, payload: str) -> str:
+        return _b64(hmac.new(self.secret, f"{purpose}|{payload}".encode(), hashlib.sha256).digest())
+
+    def issue(self, user: User, now: float | None = None) -> str:
+        issued = int(now if now is not None else time.time())
+        payload = _b64(f"{user.name}|{user.token_hash[:16]}|{secrets.token_hex(16)}|{issued}".encode())
+        return f"{payload}.{self._sign('session', payload)}"
+
+    def read(self, cookie: str, now: float | None = None) -> Session | None:
+        """The session a cookie holds, if its signature is good and it has not expired."""
+        if not cookie or cookie.count(".") != 1 or len(cookie) > 512:
+            return None
+        payload, signature = cookie.split(".")
+        if not hmac.compare_digest(signature, self._sign("session", payload)):
+            return None
+        try:
+            name, key, nonce, issued = _unb64(payload).decode().split("|")
+            issued_at = int(issued)
+        except ValueError:
+            return None
+        if (now if now is not None else time.time()) - issued_at > self.max_age:
+            return None
+        return Session(name, key, nonce, issued_at)
+
+    def csrf(self, session: Session) -> str:
+        return self._sign("csrf", session.nonce)
+
+    def csrf_ok(self, session: Session, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(token, self.csrf(session))
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def session_of(request: Request) -> Session | None:
+    return request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE, ""))
+
+
+def identify(request: Request) -> User | None:
+    """The user a request speaks for (bearer token first, then the session cookie), or None.
+
+    Remembered on the request, so the rate limiter and the route ask the database once.
+    """
+    cached = getattr(request.state, "liaison_user", UNSET)
+    if cached is not UNSET:
+        return cached
+    users: Users = request.app.state.users
+    user = None
+    token = bearer(request)
+    if token is not None:
+        user = users.by_token(token)
+    else:
+        session = session_of(request)
+        if session is not None:
+            found = users.get(session.name)
+            if found is not None and found.active and hmac.compare_digest(found.token_hash[:16], session.key):
+                user = found
+    request.state.liaison_user = user
+    return user
+
+
+def require_writer(request: Request, *, form: dict | None = None) -> User:
+    """The user who may write, or an AuthError: 403 read-only, 401 nobody, 403 bad CSRF (forms)."""
+    if request.app.state.read_only:
+        raise AuthError(403, "This server is read-only (started with `liaison serve --read-only`): "
+                             "it refuses every change.")
+    api = request.url.path.startswith("/api/")
+    if api:
+        if bearer(request) is None:
+            raise AuthError(401, "Writing needs a token: send `Authorization: Bearer <token>` "
+                                 "(`liaison users add NAME` makes one).")
+        user = identify(request)
+        if user is None:
+            raise AuthError(401, "That token is not valid (unknown, rotated or revoked).")
+        return user
+    user = identify(request)
+    if user is None:
+        raise AuthError(401, "Sign in with your token to change the record.")
+    check_origin(request)
+    session = session_of(request)
+    if session is None or not request.app.state.sessions.csrf_ok(session, (form or {}).get("csrf")):
+        raise AuthError(403, "The form's CSRF token is missing or stale: reload the page and try again.")
+    return user
+
+
+def check_origin(request: Request) -> None:
+    """A browser's form post must come from this site (defence in depth beside CSRF tokens)."""
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
+        raise AuthError(403, f"A form from another site ({origin}) may not change the record.")
+
+
+def require_admin(user: User, what: str) -> None:
+    if not user.is_admin:
+        raise AuthError(403, f"{user.name} is an editor; {what} needs an admin.")

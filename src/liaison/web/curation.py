@@ -1,0 +1,172 @@
+"""Writing to the record: sign-in, and the routes and pages people correct the record with.
+
+``install(app, read_only=…, limits=…)`` wires it all onto one app: the users of its
+database, the session signer (keyed by a secret kept in that database), the rate
+limiter, the read-only guard and the routes. Nothing here is global.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from liaison.store.users import Users
+from liaison.web import auth
+from liaison.web.ratelimit import Limiter, Limits, category
+
+MAX_FORM_BYTES = 64_000
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(tags=["curation"])
+
+
+def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = None) -> None:
+    users = Users(app.state.store.engine)
+    app.state.users = users
+    app.state.read_only = read_only
+    app.state.sessions = auth.Sessions(users.secret("session"))
+    app.state.limiter = Limiter(limits or Limits())
+    app.state.templates.env.globals["curation"] = curation_context
+
+    @app.middleware("http")
+    async def guard_writes(request: Request, call_next):
+        kind = category(request.method, request.url.path)
+        if kind == "write" and request.app.state.read_only:
+            return denied(request, auth.AuthError(
+                403, "This server is read-only (started with `liaison serve --read-only`): it refuses every change."))
+        if kind is not None:
+            user = await run_in_threadpool(auth.identify, request)
+            key = f"user:{user.name}" if user else f"client:{request.client.host if request.client else '-'}"
+            wait = request.app.state.limiter.check(kind, key)
+            if wait:
+                message = f"Too many {'changes' if kind == 'write' else 'searches'} at once: try again in {wait}s."
+                response = (JSONResponse({"detail": message}, status_code=429)
+                            if request.url.path.startswith("/api/") else
+                            HTMLResponse(f"<p>{message}</p>", status_code=429))
+                response.headers["Retry-After"] = str(wait)
+                return response
+        return await call_next(request)
+
+    @app.exception_handler(auth.AuthError)
+    async def auth_error(request: Request, exc: auth.AuthError):
+        return denied(request, exc)
+
+    app.include_router(api, prefix="/api")
+    app.include_router(pages)
+
+
+def denied(request: Request, exc: auth.AuthError) -> Response:
+    headers = {"WWW-Authenticate": 'Bearer realm="liaison"'} if exc.status == 401 else {}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
+    return request.app.state.templates.TemplateResponse(
+        request, "denied.html", {"message": exc.message, "status": exc.status,
+                                 "next": safe_next(request.headers.get("referer", "") or "/", request)},
+        status_code=exc.status, headers=headers)
+
+
+def curation_context(request: Request) -> dict:
+    """For templates: who is signed in, the CSRF token for their forms, whether writing is possible."""
+    state = request.app.state
+    user = auth.identify(request) if auth.bearer(request) is None else None
+    session = auth.session_of(request) if user else None
+    return {"user": user, "csrf": state.sessions.csrf(session) if session else "",
+            "read_only": state.read_only, "can_write": user is not None and not state.read_only}
+
+
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """An url-encoded form body (the explorer's forms), bounded in size."""
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise auth.AuthError(400, f"The form is too large ({len(body):,} bytes; at most {MAX_FORM_BYTES:,}).")
+    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    if body and kind != "application/x-www-form-urlencoded":
+        raise auth.AuthError(400, f"Forms are sent as application/x-www-form-urlencoded, not {kind or 'nothing'}.")
+    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def one(form: dict[str, list[str]], key: str, default: str = "") -> str:
+    values = form.get(key)
+    return values[0].strip() if values else default
+
+
+def safe_next(target: str, request: Request) -> str:
+    """Where to go after a form: a path on this site only (never another site)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc != request.headers.get("host", ""):
+        return "/"
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+# -- signing in and out ---------------------------------------------------------------------
+
+
+def cookie_args(request: Request, max_age: int, path: str = "/") -> dict:
+    return dict(max_age=max_age, path=path, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+
+
+@pages.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/"):
+    return login_form(request, safe_next(next, request))
+
+
+def login_form(request: Request, next_path: str, error: str = "", status: int = 200) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(24)
+    response = request.app.state.templates.TemplateResponse(
+        request, "login.html", {"csrf_login": nonce, "next": next_path, "error": error}, status_code=status)
+    response.set_cookie(auth.LOGIN_COOKIE, nonce, **cookie_args(request, 1800, "/login"))
+    return response
+
+
+@pages.post("/login")
+async def login(request: Request):
+    form = await read_form(request)
+    auth.check_origin(request)
+    next_path = safe_next(one(form, "next", "/"), request)
+    expected = request.cookies.get(auth.LOGIN_COOKIE, "")
+    given = one(form, "csrf")
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        return login_form(request, next_path, "The sign-in form expired: try again.", status=403)
+    user = await run_in_threadpool(request.app.state.users.by_token, one(form, "token"))
+    if user is None:
+        return login_form(request, next_path, "That token is not valid (unknown, rotated or revoked).", status=401)
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(auth.SESSION_COOKIE, request.app.state.sessions.issue(user),
+                        **cookie_args(request, request.app.state.sessions.max_age))
+    response.delete_cookie(auth.LOGIN_COOKIE, path="/login")
+    return response
+
+
+@pages.post("/logout")
+async def logout(request: Request):
+    form = await read_form(request)
+    session = auth.session_of(request)
+    if session is not None and not request.app.state.sessions.csrf_ok(session, one(form, "csrf")):
+        raise auth.AuthError(403, "The form's CSRF token is missing or stale: reload the page and try again.")
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+@api.get("/me")
+def me(request: Request):
+    """Who the bearer token belongs to (401 without a valid one)."""
+    if auth.bearer(request) is None:
+        raise auth.AuthError(401, "Send `Authorization: Bearer <token>` to see who it belongs to.")
+    user = auth.identify(request)
+    if user is None:
+        raise auth.AuthError(401, "That token is not valid (unknown, rotated or revoked).")
+    return {"name": user.name, "role": user.role, "read_only": request.app.state.read_only}
+
+
+def login_href(request: Request) -> str:
+    return "/login?next=" + quote(request.url.path)

@@ -1,0 +1,204 @@
+"""Access: users and hashed tokens, sign-in sessions, CSRF, read-only mode and rate limits."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from liaison.store import Store
+from liaison.store.schema import users as users_table
+from liaison.store.users import UserError, Users, hash_token
+from liaison.web import create_app
+from liaison.web.auth import SESSION_COOKIE, Sessions
+from liaison.web.ratelimit import Limits, Rate, TokenBucket
+
+
+@pytest.fixture
+def people(store):
+    u = Users(store.engine)
+    _, alice = u.add("alice")
+    _, root = u.add("root", role="admin")
+    return {"users": u, "alice": alice, "root": root}
+
+
+def client_for(store, **kwargs) -> TestClient:
+    return TestClient(create_app("unused", store=store, **kwargs))
+
+
+def sign_in(client: TestClient, token: str, next_path: str = "/") -> "httpx.Response":  # noqa: F821
+    page = client.get("/login", params={"next": next_path})
+    csrf = re.search(r'<form class="login"[^>]*>\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
+    return client.post("/login", data={"token": token, "csrf": csrf, "next": next_path}, follow_redirects=False)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]*)"', html).group(1)
+
+
+def test_tokens_are_kept_only_as_hashes(store, people):
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(users_table)).mappings().all()
+    assert {r["name"] for r in rows} == {"alice", "root"}
+    for r in rows:
+        assert r["token_hash"] in (hash_token(people["alice"]), hash_token(people["root"]))
+        assert people["alice"] not in str(dict(r)) and people["root"] not in str(dict(r))
+    assert people["alice"].startswith("liaison_") and len(people["alice"]) >= 40
+    u = people["users"]
+    assert u.by_token(people["alice"]).name == "alice"
+    assert u.by_token(people["alice"] + "x") is None and u.by_token("") is None
+
+
+def test_revoke_and_rotate_end_old_tokens(store, people):
+    u = people["users"]
+    _, new = u.rotate("alice")
+    assert u.by_token(people["alice"]) is None and u.by_token(new).name == "alice"
+    u.revoke("alice")
+    assert u.by_token(new) is None
+    with pytest.raises(UserError, match="exists already"):
+        u.add("alice")
+    with pytest.raises(UserError, match="role 'owner'"):
+        u.add("bob", role="owner")
+    with pytest.raises(UserError, match="must be 1-64"):
+        u.add("bob smith")
+    with pytest.raises(UserError, match="no user 'carol'"):
+        u.revoke("carol")
+
+
+def test_reading_needs_nobody_and_a_bad_token_gets_401(store, people):
+    client = client_for(store)
+    assert client.get("/api/events").status_code == 200
+    assert client.get("/").status_code == 200
+    nobody = client.get("/api/me")
+    assert nobody.status_code == 401 and nobody.headers["www-authenticate"].startswith("Bearer")
+    assert "Bearer" in nobody.json()["detail"]
+    bad = client.get("/api/me", headers={"Authorization": "Bearer liaison_not-a-real-token"})
+    assert bad.status_code == 401 and "not valid" in bad.json()["detail"]
+    me = client.get("/api/me", headers={"Authorization": f"Bearer {people['root']}"}).json()
+    assert me == {"name": "root", "role": "admin", "read_only": False}
+
+
+def test_sign_in_sets_a_strict_httponly_session(store, people):
+    client = client_for(store)
+    assert "Sign in" in client.get("/").text
+    response = sign_in(client, people["alice"], "/timeline")
+    assert response.status_code == 303 and response.headers["location"] == "/timeline"
+    cookie = next(v for k, v in response.headers.multi_items()
+                  if k == "set-cookie" and v.startswith(SESSION_COOKIE))
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert people["alice"] not in cookie  # the token never leaves the sign-in request
+    home = client.get("/").text
+    assert "alice (editor)" in home and 'action="/logout"' in home
+
+
+def test_sign_in_refuses_bad_tokens_stale_forms_other_sites_and_open_redirects(store, people):
+    client = client_for(store)
+    assert sign_in(client, "liaison_wrong").status_code == 401
+    client.get("/login")
+    stale = client.post("/login", data={"token": people["alice"], "csrf": "forged"}, follow_redirects=False)
+    assert stale.status_code == 403 and SESSION_COOKIE not in stale.headers.get("set-cookie", "")
+    page = client.get("/login")
+    foreign = client.post("/login", data={"token": people["alice"], "csrf": csrf_of(page.text.split('class="login"')[1])},
+                          headers={"Origin": "http://evil.example"}, follow_redirects=False)
+    assert foreign.status_code == 403 and "another site" in foreign.text
+    away = sign_in(client, people["alice"], "https://evil.example/steal")
+    assert away.status_code == 303 and away.headers["location"] == "/"
+    away = sign_in(client, people["alice"], "//evil.example/x")
+    assert away.headers["location"] == "/"
+
+
+def test_sessions_are_signed_per_database_and_end_with_the_token(store, people, tmp_path):
+    client = client_for(store)
+    sign_in(client, people["alice"])
+    cookie = client.cookies[SESSION_COOKIE]
+    payload, signature = cookie.split(".")
+    tampered = TestClient(client.app, cookies={SESSION_COOKIE: payload + "." + signature[:-2] + "AA"})
+    assert "alice (editor)" not in tampered.get("/").text
+    other_store = Store.open(str(tmp_path / "other.db"))
+    Users(other_store.engine).add("alice")  # the same name elsewhere: the cookie must not work there
+    other = TestClient(create_app("unused", store=other_store), cookies={SESSION_COOKIE: cookie})
+    assert "alice (editor)" not in other.get("/").text
+    other_store.close()
+    people["users"].rotate("alice")
+    assert "alice (editor)" not in client.get("/").text
+
+
+def test_session_expiry():
+    from datetime import datetime
+
+    from liaison.store.users import User
+
+    sessions = Sessions(b"k" * 32, max_age=60)
+    user = User("alice", "editor", datetime(2024, 1, 1), None, "ab" * 32)
+    cookie = sessions.issue(user, now=1000)
+    assert sessions.read(cookie, now=1059).name == "alice"
+    assert sessions.read(cookie, now=1061) is None
+
+
+def test_sign_out_needs_the_sessions_csrf_token(store, people):
+    client = client_for(store)
+    sign_in(client, people["alice"])
+    forged = client.post("/logout", data={"csrf": "nope"}, follow_redirects=False)
+    assert forged.status_code == 403 and "CSRF" in forged.text
+    assert "alice (editor)" in client.get("/").text
+    token = csrf_of(client.get("/").text)
+    done = client.post("/logout", data={"csrf": token}, follow_redirects=False)
+    assert done.status_code == 303
+    assert "alice (editor)" not in client.get("/").text
+
+
+def test_read_only_mode_refuses_every_write(store, people):
+    client = client_for(store, read_only=True)
+    assert client.get("/api/events").status_code == 200
+    page = client.get("/").text
+    assert "read-only" in page and "Sign in" not in page
+    refused = client.post("/login", data={"token": people["root"]}, follow_redirects=False)
+    assert refused.status_code == 403 and "read-only" in refused.text
+    api = client.post("/api/judgements", headers={"Authorization": f"Bearer {people['root']}"}, json={})
+    assert api.status_code == 403 and "read-only" in api.json()["detail"]
+
+
+def test_token_bucket_refills_at_its_rate():
+    now = [0.0]
+    bucket = TokenBucket(Rate(per_second=2.0, burst=3), clock=lambda: now[0])
+    assert [bucket.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.take("a") == pytest.approx(0.5)
+    assert bucket.take("b") == 0.0  # another client has its own bucket
+    now[0] += 0.5
+    assert bucket.take("a") == 0.0 and bucket.take("a") > 0
+
+
+def test_search_and_write_routes_answer_429_with_retry_after(store, people):
+    client = client_for(store, limits=Limits(search=Rate(0.01, 3), write=Rate(0.01, 2)))
+    codes = [client.get("/api/search", params={"q": "summit"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    limited = client.get("/search", params={"q": "summit"})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert client.get("/api/events").status_code == 200  # reading lists is not limited
+    as_root = {"Authorization": f"Bearer {people['root']}"}
+    assert client.get("/api/search", params={"q": "x"}, headers=as_root).status_code == 200  # keyed by user
+    writes = [client.post("/login", data={"token": "liaison_guess"}).status_code for _ in range(3)]
+    assert writes[-1] == 429 and 429 not in writes[:2]
+
+
+def test_users_cli(tmp_path):
+    from liaison.cli import app
+
+    db = str(tmp_path / "cli.db")
+    Store.open(db).close()
+    runner = CliRunner()
+    added = runner.invoke(app, ["users", "add", "maria", "--role", "admin", "--db", db])
+    assert added.exit_code == 0, added.output
+    token = re.search(r"liaison_\S+", added.output).group(0)
+    assert Users(Store.open(db).engine).by_token(token).role == "admin"
+    listed = runner.invoke(app, ["users", "list", "--db", db]).output
+    assert "maria" in listed and "admin" in listed and token not in listed
+    again = runner.invoke(app, ["users", "add", "maria", "--db", db])
+    assert again.exit_code == 2 and "exists already" in again.output
+    assert runner.invoke(app, ["users", "revoke", "maria", "--db", db]).exit_code == 0
+    assert Users(Store.open(db).engine).by_token(token) is None
+    missing = runner.invoke(app, ["users", "revoke", "nobody", "--db", db])
+    assert missing.exit_code == 1 and "no user 'nobody'" in missing.output
