@@ -91,6 +91,15 @@ def person_name(name: str) -> str:
 
 def resolve_entities(items: list[DocEntity]) -> list[Entity]:
     """Cluster per-document entities; the result does not depend on the order of ``items``."""
+    return build_entities(cluster_entities(items))
+
+
+def build_entities(clusters: list[list[DocEntity]]) -> list[Entity]:
+    return unique_ids([_entity(members) for members in sorted(clusters, key=lambda m: min(e.ref for e in m))])
+
+
+def cluster_entities(items: list[DocEntity]) -> list[list[DocEntity]]:
+    """The groups of per-document entities that name one thing."""
     items = sorted(set(items), key=lambda e: e.ref)
     uf = UnionFind()
     for e in items:
@@ -150,7 +159,7 @@ def resolve_entities(items: list[DocEntity]) -> list[Entity]:
     clusters = defaultdict(list)
     for e in items:
         clusters[uf.find(e.ref)].append(e)
-    return unique_ids([_entity(members) for _, members in sorted(clusters.items())])
+    return [members for _, members in sorted(clusters.items())]
 
 
 def unique_ids(things: list) -> list:

@@ -135,6 +135,21 @@ def _joined(x, y):
 
 def resolve_events(items: list[DocEvent], organizer_names: dict | None = None) -> tuple[list[Event], list[Series]]:
     """Cluster per-document events; ``organizer_names`` maps an organizer's id to its names and aliases."""
+    events = build_events(cluster_events(items))
+    return events, find_series(events, organizer_names)
+
+
+def build_events(clusters: list[list[DocEvent]]) -> list[Event]:
+    return unique_ids([_event(m) for m in sorted(clusters, key=lambda m: min(e.ref for e in m))])
+
+
+def find_series(events: list[Event], organizer_names: dict | None = None) -> list[Series]:
+    """Group events into series; sets each member's ``series`` and returns the series."""
+    return _series(events, organizer_names)
+
+
+def cluster_events(items: list[DocEvent]) -> list[list[DocEvent]]:
+    """The groups of per-document events that report one event."""
     items = sorted(set(items), key=lambda e: e.ref)
     uf = UnionFind()
     index = defaultdict(list)  # candidate pairs share a distinctive word, a date or a participant
@@ -175,9 +190,7 @@ def resolve_events(items: list[DocEvent], organizer_names: dict | None = None) -
     clusters = defaultdict(list)
     for e in items:
         clusters[uf.find(e.ref)].append(e)
-    events = unique_ids([_event(m) for _, m in sorted(clusters.items())])
-    series = _series(events, organizer_names)
-    return events, series
+    return [m for _, m in sorted(clusters.items())]
 
 
 def _most(values, key=None):

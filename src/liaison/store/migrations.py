@@ -84,6 +84,20 @@ def _quotes_search(conn: sa.Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _judgements(conn: sa.Connection) -> None:
+    wanted = {"entities": [("status", "VARCHAR(16)")], "events": [("status", "VARCHAR(16)")],
+              "judgements": [("outcome", "VARCHAR(16)"), ("note", "TEXT"), ("current", "VARCHAR(160)")]}
+    for table, columns in wanted.items():
+        have = {c["name"] for c in sa.inspect(conn).get_columns(table)}
+        for name, sql_type in columns:
+            if name not in have:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
+    schema.overrides.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":  # participation targets are longer than an id (SQLite ignores lengths)
+        conn.exec_driver_sql("ALTER TABLE judgements ALTER COLUMN target TYPE VARCHAR(160)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_judgements_current ON judgements (current)")
+
+
 def _users(conn: sa.Connection) -> None:  # checkfirst: a new database has them from step 1
     schema.users.create(conn, checkfirst=True)
     schema.app_secrets.create(conn, checkfirst=True)
@@ -95,6 +109,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (3, "external ids (Party Facts, Wikidata) of per-document entities", _external_ids),
     (4, "document and source counts kept on entities and events", _counts),
     (5, "full-text search over quotes", _quotes_search),
+    (7, "judgements' outcomes, statuses of entities and events, overrides of other facts", _judgements),
     (8, "users who may write, by token hash; per-database secrets", _users),
 ]
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from liaison.model import ROLES
 from liaison.store.schema import (
-    doc_entities, doc_events, documents, entities, events, figures, mentions, participations, quotes,
-    redirects, series,
+    doc_entities, doc_events, documents, entities, events, figures, judgements, mentions, overrides, participations,
+    quotes, redirects, series,
 )
 
 SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])|\n")
@@ -20,6 +20,10 @@ ROLE_RANK = list(ROLES)
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _not_rejected(table):
+    return sa.or_(table.c.status.is_(None), table.c.status != "rejected")
 
 
 class Record:
@@ -49,12 +53,63 @@ class Record:
             r["participant_keys"] = parts.get((r["document_id"], r["key"]), set())
         return rows
 
+    def judgements(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(judgements).order_by(judgements.c.id)).mappings()]
+
+    def add_judgement(self, row: dict) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(judgements.insert().values(**row, created_at=_now())).inserted_primary_key[0]
+
+    def judgement(self, judgement_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(judgements).where(judgements.c.id == judgement_id)).mappings().first()
+        return dict(row) if row else None
+
+    def judgements_about(self, ids: set[str]) -> list[dict]:
+        """Judgements whose target, other side or current target is one of ``ids``, newest first."""
+        ids = list(ids)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(judgements).where(sa.or_(
+                judgements.c.target.in_(ids), judgements.c.other.in_(ids), judgements.c.current.in_(ids)))
+                .order_by(judgements.c.id.desc())).mappings()]
+
+    def document_title(self, document_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(documents.c.title).where(documents.c.id == document_id)).scalar()
+
+    def retired_ids(self, new_id: str) -> set[str]:
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.select(redirects.c.old_id).where(redirects.c.new_id == new_id))}
+
+    def members(self, kind: str, some_id: str) -> list[list[str]]:
+        """The per-document facts an entity or event holds now: ``[document_id, key, name]``."""
+        table, column = (doc_entities, doc_entities.c.entity_id) if kind == "entity" else (doc_events, doc_events.c.event_id)
+        with self.engine.connect() as conn:
+            return [[r.document_id, r.key, r.name] for r in conn.execute(
+                sa.select(table.c.document_id, table.c.key, table.c.name).where(column == some_id)
+                .order_by(table.c.document_id, table.c.key))]
+
+    def fact_row(self, kind: str, row_id: int) -> dict | None:
+        table = quotes if kind == "quote" else figures
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
+        return dict(row) if row else None
+
+    def fact_positions(self) -> tuple[dict, dict]:
+        """Where each quote and figure sits, (document, start, end) → row id: how judgements find them again."""
+        with self.engine.connect() as conn:
+            return tuple({(r.document_id, r.start, r.end): r.id for r in conn.execute(
+                sa.select(t.c.id, t.c.document_id, t.c.start, t.c.end))} for t in (quotes, figures))
+
     # -- writing the resolution ---------------------------------------------------------------
 
     def replace(self, entity_rows: list[dict], entity_members: dict, event_rows: list[dict],
-                event_members: dict, series_rows: list[dict]) -> int:
+                event_members: dict, series_rows: list[dict], overrides: list[dict] | None = None,
+                outcomes: dict[int, dict] | None = None) -> int:
         """Swap in a new resolution in one transaction; returns how many ids were retired."""
         with self.engine.begin() as conn:
+            self._judged(conn, overrides or [], outcomes or {})
             old_entity = {(r.document_id, r.key): r.entity_id for r in conn.execute(
                 sa.select(doc_entities.c.document_id, doc_entities.c.key, doc_entities.c.entity_id))}
             old_event = {(r.document_id, r.key): r.event_id for r in conn.execute(
@@ -71,6 +126,16 @@ class Record:
             self._assign(conn, doc_events, "event_id", event_members)
             retired = self._redirect(conn, old_entity, entity_members) + self._redirect(conn, old_event, event_members)
         return retired
+
+    @staticmethod
+    def _judged(conn, override_rows: list[dict], outcomes: dict[int, dict]) -> None:
+        conn.execute(overrides.delete())
+        if override_rows:
+            conn.execute(overrides.insert(), override_rows)
+        if outcomes:
+            conn.execute(judgements.update().where(judgements.c.id == sa.bindparam("jid")).values(
+                outcome=sa.bindparam("o"), note=sa.bindparam("n"), current=sa.bindparam("c")),
+                [{"jid": k, "o": v["outcome"], "n": v["note"], "c": v["current"]} for k, v in outcomes.items()])
 
     @staticmethod
     def _assign(conn, table, column, members: dict) -> None:
@@ -120,7 +185,7 @@ class Record:
 
     @staticmethod
     def _entity_query(type, country):
-        q = sa.select(entities)
+        q = sa.select(entities).where(_not_rejected(entities))
         if type:
             q = q.where(entities.c.type == type)
         if country:
@@ -143,7 +208,7 @@ class Record:
 
     @staticmethod
     def _event_query(kind, since, until, country):
-        q = sa.select(events)
+        q = sa.select(events).where(_not_rejected(events))
         if kind:
             q = q.where(events.c.kind == kind)
         if since:
@@ -195,20 +260,51 @@ class Record:
         if event_ids is not None:
             q = q.where(dv.c.event_id.in_(list(event_ids)))
         merged: dict = {}
+        judged, rejected = self.verdicts()
         with self.engine.connect() as conn:
             for r in conn.execute(q.order_by(participations.c.document_id, participations.c.start)):
                 key = (r.event_id, r.entity_id)
+                if r.event_id in rejected or r.entity_id in rejected:
+                    continue
                 item = merged.setdefault(key, {"event": r.event_id, "entity": r.entity_id, "role": r.role,
                                                "evidence": []})
                 if ROLE_RANK.index(r.role) < ROLE_RANK.index(item["role"]):
                     item["role"] = r.role
                 item["evidence"].append({"document": r.document_id, "span": [r.start, r.end]})
+        for (ev, ent), item in list(merged.items()):
+            said = judged.get(f"part:{ev}:{ent}", {})
+            if said.get("status") == "rejected":
+                del merged[(ev, ent)]
+                continue
+            if "role" in said:
+                item["role"] = said["role"]
+            if "status" in said:
+                item["status"] = said["status"]
         return sorted(merged.values(), key=lambda x: (x["event"] or "", x["entity"] or ""))
+
+    def verdicts(self) -> tuple[dict[str, dict], set[str]]:
+        """What judgements say about participations, quotes and figures; and the rejected entity and event ids."""
+        with self.engine.connect() as conn:
+            said: dict[str, dict] = defaultdict(dict)
+            for r in conn.execute(sa.select(overrides.c.target, overrides.c.field, overrides.c.value)):
+                said[r.target][r.field] = r.value
+            rejected = {r[0] for t in (entities, events)
+                        for r in conn.execute(sa.select(t.c.id).where(t.c.status == "rejected"))}
+        return said, rejected
+
+    def _kept(self, kind: str, rows: list[dict]) -> list[dict]:
+        said, _ = self.verdicts()
+        out = []
+        for r in rows:
+            status = said.get(f"{kind}:{r['id']}", {}).get("status")
+            if status != "rejected":
+                out.append({**r, "status": status} if status else r)
+        return out
 
     def quotes(self, event_id: str | None = None, speaker_id: str | None = None,
                document_id: str | None = None) -> list[dict]:
         de, dv = doc_entities.alias("de"), doc_events.alias("dv")
-        q = (sa.select(quotes.c.text, quotes.c.document_id, quotes.c.start, quotes.c.end,
+        q = (sa.select(quotes.c.id, quotes.c.text, quotes.c.document_id, quotes.c.start, quotes.c.end,
                        de.c.entity_id.label("speaker"), dv.c.event_id.label("event"))
              .outerjoin(de, sa.and_(de.c.document_id == quotes.c.document_id, de.c.key == quotes.c.speaker_key))
              .outerjoin(dv, sa.and_(dv.c.document_id == quotes.c.document_id, dv.c.key == quotes.c.event_key)))
@@ -219,11 +315,12 @@ class Record:
         if document_id:
             q = q.where(quotes.c.document_id == document_id)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(q.order_by(quotes.c.document_id, quotes.c.start)).mappings()]
+            rows = [dict(r) for r in conn.execute(q.order_by(quotes.c.document_id, quotes.c.start)).mappings()]
+        return self._kept("quote", rows)
 
     def figures(self, event_id: str | None = None, document_id: str | None = None) -> list[dict]:
         dv = doc_events.alias("dv")
-        q = (sa.select(figures.c.value, figures.c.qualifier, figures.c.unit, figures.c.subject,
+        q = (sa.select(figures.c.id, figures.c.value, figures.c.qualifier, figures.c.unit, figures.c.subject,
                        figures.c.document_id, figures.c.start, figures.c.end, dv.c.event_id.label("event"),
                        documents.c.outlet, documents.c.published, documents.c.title)
              .join(documents, documents.c.id == figures.c.document_id)
@@ -233,7 +330,8 @@ class Record:
         if document_id:
             q = q.where(figures.c.document_id == document_id)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(q.order_by(figures.c.document_id, figures.c.start)).mappings()]
+            rows = [dict(r) for r in conn.execute(q.order_by(figures.c.document_id, figures.c.start)).mappings()]
+        return self._kept("figure", rows)
 
     def sentence(self, document_id: str, start: int, end: int) -> str:
         """The sentence (roughly: between stops) around a span of a stored document."""
@@ -363,7 +461,7 @@ class RecordViews(Record):
              .join(dv, sa.and_(dv.c.document_id == participations.c.document_id, dv.c.key == participations.c.event_key))
              .join(de, sa.and_(de.c.document_id == participations.c.document_id, de.c.key == participations.c.entity_key))
              .join(entities, entities.c.id == de.c.entity_id)
-             .where(entities.c.type == etype)
+             .where(entities.c.type == etype).where(_not_rejected(entities))
              .group_by(entities.c.id, entities.c.name, entities.c.country)
              .order_by(n.desc(), entities.c.name).limit(limit))
         with self.engine.connect() as conn:

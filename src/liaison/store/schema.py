@@ -147,6 +147,7 @@ entities = sa.Table(
     sa.Column("titles", sa.JSON, nullable=False, default=list),
     sa.Column("external_ids", sa.JSON, nullable=False, default=dict),
     sa.Column("documents", sa.Integer, nullable=False, default=0),  # how many documents name it (migration 4)
+    sa.Column("status", sa.String(16)),  # None, "checked" or "rejected" by a judgement (migration 7)
 )
 
 series = sa.Table(
@@ -171,6 +172,7 @@ events = sa.Table(
     sa.Column("series_id", sa.String(64), index=True),
     sa.Column("edition", sa.Integer),
     sa.Column("sources", sa.Integer, nullable=False, default=0),  # how many documents report it (migration 4)
+    sa.Column("status", sa.String(16)),  # None, "checked" or "rejected" by a judgement (migration 7)
 )
 
 # An entity or event id that re-resolution retired, and the id its facts now carry,
@@ -186,12 +188,28 @@ judgements = sa.Table(
     "judgements", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("action", sa.String(16), nullable=False),  # merge, split, correct, reject, confirm, undo
-    sa.Column("target", sa.String(64), nullable=False, index=True),
+    sa.Column("target", sa.String(160), nullable=False, index=True),  # widened from 64 by migration 7
     sa.Column("other", sa.String(64)),
     sa.Column("payload", sa.JSON, nullable=False, default=dict),
     sa.Column("author", sa.Text, nullable=False),
     sa.Column("reason", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # Set by each resolution (migration 7): applied, orphaned or undone; why; and the id
+    # the judgement's target carries now.
+    sa.Column("outcome", sa.String(16)),
+    sa.Column("note", sa.Text),
+    sa.Column("current", sa.String(160), index=True),
+)
+
+# What the judgements say about facts that are not rows of their own in the resolved
+# record: a participation ("part:EVENT:ENTITY"), a quote ("quote:ID"), a figure
+# ("figure:ID"). Rewritten by each resolution (migration 7).
+overrides = sa.Table(
+    "overrides", metadata,
+    sa.Column("target", sa.String(160), primary_key=True),
+    sa.Column("field", sa.String(32), primary_key=True),  # status | role
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("judgement_id", sa.Integer, nullable=False),
 )
 
 ingest_log = sa.Table(
@@ -204,6 +222,7 @@ ingest_log = sa.Table(
     sa.Column("document_id", sa.String(32)),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+
 
 # People who may write (migration 8): a token is shown once and only its SHA-256 is kept.
 users = sa.Table(
@@ -222,4 +241,3 @@ app_secrets = sa.Table(
     sa.Column("name", sa.String(32), primary_key=True),
     sa.Column("value", sa.String(128), nullable=False),
 )
-
