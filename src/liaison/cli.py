@@ -477,5 +477,9 @@ from liaison.cli_curate import users_app  # noqa: E402  (registered last: it use
 
 app.add_typer(users_app, name="users")
 
+from liaison.cli_analyze import analyze_app  # noqa: E402
+
+app.add_typer(analyze_app, name="analyze")
+
 if __name__ == "__main__":
     app()

@@ -29,13 +29,13 @@ DOCUMENT_COLUMNS = ["id", "source", "title", "outlet", "published", "word_count"
 SERIES_COLUMNS = ["id", "name", "organizer_id", "events", "first", "last"]
 
 
-def _date(value) -> date | None:
+def _date(value, name: str = "date") -> date | None:
     if value is None or isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value)[:10])
+        return date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"not a date: {value!r}; use YYYY-MM-DD") from None
+        raise ValueError(f"{name} takes a date as YYYY-MM-DD, not {value!r}") from None
 
 
 def quote_id(document_id: str, start, end) -> str:
@@ -103,7 +103,7 @@ class RecordFrames:
     def events(self, kind: str | None = None, since=None, until=None) -> pd.DataFrame:
         years = self.event_years()
         rows = [{**e, "year": years.get(e["id"])}
-                for e in self.record.events(kind=kind, since=_date(since), until=_date(until))]
+                for e in self.record.events(kind=kind, since=_date(since, "since"), until=_date(until, "until"))]
         return pd.DataFrame(rows, columns=EVENT_COLUMNS).astype({"year": "Int64", "edition": "Int64"})
 
     def entities(self, type: str | None = None, country: str | None = None) -> pd.DataFrame:

@@ -25,7 +25,7 @@ def select_events(rec: RecordFrames, event=None, series=None, since=None, until=
     """
     if event:
         return [rec.record.event(rec.resolve_event(event))]
-    since, until = _date(since), _date(until)
+    since, until = _date(since, "since (--from)"), _date(until, "until (--to)")
     if series:
         known = {s["id"] for s in rec.record.series()}
         if series not in known:
