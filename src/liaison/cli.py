@@ -481,5 +481,9 @@ from liaison.cli_analyze import analyze_app  # noqa: E402
 
 app.add_typer(analyze_app, name="analyze")
 
+from liaison.cli_report import report  # noqa: E402
+
+app.command()(report)
+
 if __name__ == "__main__":
     app()
