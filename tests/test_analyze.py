@@ -306,3 +306,13 @@ def test_figures_keep_each_source_and_flag_disagreement():
     countries = table[table["unit"] == "countries"]
     assert len(countries) == 2 and not countries["disagree"].any() and set(countries["spread"]) == {0.0}
     assert "d3" not in set(table["document_id"])  # a figure about no event is not compared
+
+
+@pytest.mark.seeds
+def test_export_writes_the_party_network_for_gephi(seeds_db, rec, tmp_path):
+    path = tmp_path / "parties.graphml"
+    result = runner.invoke(app, ["export", "--db", str(seeds_db), "--format", "graphml", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    back = nx.read_graphml(path)
+    assert set(back.nodes) == set(network(rec, of="party").nodes)
+    assert {back.nodes[n]["type"] for n in back.nodes} == {"party"}

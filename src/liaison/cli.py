@@ -395,7 +395,7 @@ def events(db: Optional[str] = DbOption,
 @app.command()
 def export(db: Optional[str] = DbOption,
            format: str = typer.Option("json", "--format", help="json (../shared/eval/FORMAT.md), csv, parquet, "
-                                                                 "ftm (FollowTheMoney JSON lines) or events-csv"),
+                                                                 "ftm (FollowTheMoney JSON lines), events-csv, graphml or gexf"),
            output: Optional[Path] = typer.Option(None, "-o", "--output",
                                                  help="file (json, ftm, events-csv) or folder (csv, parquet)")):
     """Export the resolved record with its evidence."""
@@ -431,8 +431,12 @@ def export(db: Optional[str] = DbOption,
         from liaison.export import write_events_csv
 
         err.print(f"{write_events_csv(store, output)} participations → {output or 'stdout'}")
+    elif format in ("graphml", "gexf"):  # the party co-attendance network (`liaison analyze network` for more)
+        from liaison.cli_analyze import export_graph
+
+        export_graph(store, format, output)
     else:
-        err.print(Text(f"error: unknown format {format!r}; use json, csv, parquet, ftm or events-csv", style="red"))
+        err.print(Text(f"error: unknown format {format!r}; use json, csv, parquet, ftm, events-csv, graphml or gexf", style="red"))
         raise typer.Exit(2)
 
 

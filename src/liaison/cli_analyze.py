@@ -231,3 +231,14 @@ def figures(
         frame = frame[frame["disagree"]]
     emit(frame, format, output, ["event_name", "unit", "value", "qualifier", "document_id", "outlet", "published",
                                  "spread", "disagree"], "figures per source (never averaged)", limit)
+
+
+def export_graph(store, fmt: str, output: Optional[Path]) -> None:
+    """`liaison export --format graphml|gexf -o FILE`: the party co-attendance network, for Gephi."""
+    from liaison.analyze.network import write_graph
+    from liaison.frames import RecordFrames
+
+    if output is None:
+        fail(f"--format {fmt} writes a file: give it with -o, e.g. -o record.{fmt}")
+    graph = write_graph(RecordFrames(store), output, fmt, of="party")
+    err.print(f"{graph.number_of_nodes()} parties, {graph.number_of_edges()} co-attendance edges → {output}")
