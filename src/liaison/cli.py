@@ -477,9 +477,9 @@ def search(query: str, db: Optional[str] = DbOption, limit: int = typer.Option(2
     out.print(table)
 
 
-from liaison.cli_curate import users_app  # noqa: E402  (registered last: it uses the helpers above)
+from liaison.cli_curate import register as register_curation  # noqa: E402  (uses the helpers above)
 
-app.add_typer(users_app, name="users")
+register_curation(app)  # users, merge, split, correct, reject, confirm, distinct, undo, history, judgements
 
 from liaison.cli_analyze import analyze_app  # noqa: E402
 

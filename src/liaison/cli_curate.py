@@ -76,3 +76,153 @@ def users_rotate(name: str, db: Optional[str] = DbOption):
     except UserError as exc:
         fail(str(exc))
     _print_token(user.name, user.role, token, "new token for")
+
+
+# -- curation: judgements on the record ---------------------------------------------------------
+
+AsOption = typer.Option(None, "--as", help="who decides this [env: LIAISON_USER]")
+WhyOption = typer.Option("", "--why", help="why: shown in the history beside the judgement")
+
+
+def _author(as_name: Optional[str]) -> str:
+    import os
+
+    name = (as_name or os.environ.get("LIAISON_USER") or "").strip()
+    if not name:
+        fail("say who decides this: --as NAME or the LIAISON_USER environment variable", 2)
+    return name
+
+
+def _judge(db, action: str, target: str, as_name, why: str = "", **kwargs) -> dict:
+    from liaison import curate
+
+    author = _author(as_name)
+    store = open_store(settings(db), create=False)
+    try:
+        if action == "undo":
+            if not target.isdigit():
+                fail(f"undo takes a judgement number (`liaison judgements` lists them), not {target!r}", 2)
+            row = curate.undo(store, int(target), author=author, why=why)
+        else:
+            row = curate.judge(store, action, target, author=author, why=why, **kwargs)
+    except curate.JudgementError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    _print_judgement(row)
+    return row
+
+
+def _describe(j: dict) -> str:
+    payload = j.get("payload") or {}
+    what = f"{j['action']} {j['target']}"
+    if j.get("other"):
+        what += f" + {j['other']}"
+    if "field" in payload:
+        what += f": {payload['field']} = {payload['value']!r}"
+    if j["action"] == "split":
+        what += ": " + ", ".join(f"{m[0]}:{m[1]}" for m in payload.get("members", []))
+    if j["action"] == "undo" and payload.get("undoes"):
+        what += f" ({payload['undoes']})"
+    return what
+
+
+def _print_judgement(j: dict) -> None:
+    note = f" — {j['note']}" if j.get("note") else ""
+    now = f"; now {j['current']}" if j.get("current") and j["current"] != j["target"] else ""
+    out.print(Text(f"judgement {j['id']}: {_describe(j)} by {j['author']} → {j.get('outcome') or 'recorded'}{note}{now}"))
+
+
+def merge(a: str = typer.Argument(..., help="an entity or event id"),
+          b: str = typer.Argument(..., help="another of the same type, to fold into the first"),
+          why: str = WhyOption, as_name: Optional[str] = AsOption, db: Optional[str] = DbOption):
+    """Two entities (or events) are one: merge them; kept across re-ingests until undone."""
+    _judge(db, "merge", a, as_name, why, other=b)
+
+
+def distinct(a: str = typer.Argument(...), b: str = typer.Argument(...),
+             why: str = WhyOption, as_name: Optional[str] = AsOption, db: Optional[str] = DbOption):
+    """Two entities (or events) that look alike are not the same: keep them apart and out of the review queue."""
+    _judge(db, "distinct", a, as_name, why, other=b)
+
+
+def split(target: str = typer.Argument(..., help="an entity or event id"),
+          document: list[str] = typer.Option([], "--document", help="a source document to detach (repeatable)"),
+          member: list[str] = typer.Option([], "--member", help="one per-document fact DOC:KEY to detach (repeatable)"),
+          why: str = WhyOption, as_name: Optional[str] = AsOption, db: Optional[str] = DbOption):
+    """Some sources speak of something else: detach them into their own entity or event."""
+    if not document and not member:
+        fail("name what to split off: --document DOC or --member DOC:KEY (`liaison history ID` and "
+             "`liaison show ID` show the sources)", 2)
+    _judge(db, "split", target, as_name, why, members=[*document, *member])
+
+
+def correct(target: str = typer.Argument(..., help="an entity, event or participation (part:EVENT:ENTITY) id"),
+            field: str = typer.Argument(..., help="entity: name, country, type, titles; event: name, kind, start, "
+                                                  "end, place, country, format; participation: role"),
+            value: str = typer.Argument(..., help="the right value (dates as YYYY-MM-DD, countries as ISO3)"),
+            why: str = WhyOption, as_name: Optional[str] = AsOption, db: Optional[str] = DbOption):
+    """Set a field to the right value; re-extraction does not overwrite it."""
+    _judge(db, "correct", target, as_name, why, field=field, value=value)
+
+
+def reject(target: str = typer.Argument(..., help="an entity, event, part:EVENT:ENTITY, quote:N or figure:N"),
+           why: str = WhyOption, as_name: Optional[str] = AsOption, db: Optional[str] = DbOption):
+    """A fact is wrong: hide it from views and exports (kept, with this judgement, until undone)."""
+    _judge(db, "reject", target, as_name, why)
+
+
+def confirm(target: str = typer.Argument(...), why: str = WhyOption, as_name: Optional[str] = AsOption,
+            db: Optional[str] = DbOption):
+    """A fact is checked: mark it so."""
+    _judge(db, "confirm", target, as_name, why)
+
+
+def undo(judgement_id: str = typer.Argument(..., help="the number `liaison judgements` or `liaison history` shows"),
+         why: str = WhyOption, as_name: Optional[str] = AsOption, db: Optional[str] = DbOption):
+    """Cancel a judgement (an undo is a judgement too: undo it to restore)."""
+    _judge(db, "undo", judgement_id, as_name, why)
+
+
+def _judgement_table(rows: list[dict], title: str) -> Table:
+    table = Table("#", "when", "who", "what", "why", "outcome", title=title, title_justify="left")
+    for j in rows:
+        outcome = j.get("outcome") or ""
+        style = {"orphaned": "yellow", "undone": "dim"}.get(outcome)
+        table.add_row(str(j["id"]), j["created_at"].strftime("%Y-%m-%d %H:%M"), Text(j["author"]),
+                      Text(_describe(j)), Text(j.get("reason") or ""),
+                      Text(outcome + (f": {j['note']}" if j.get("note") else ""), style=style))
+    return table
+
+
+def history(some_id: str = typer.Argument(..., help="an entity or event id (old ids work too)"),
+            db: Optional[str] = DbOption):
+    """Every judgement about an entity or event (and the ids merged into it), newest first."""
+    from liaison import curate
+
+    store = open_store(settings(db), create=False)
+    rows = curate.history(store, some_id)
+    if not rows:
+        out.print(f"no judgements about {some_id}")
+        return
+    out.print(_judgement_table(rows, f"history of {store.record().canonical(some_id)}"))
+
+
+def judgements(orphaned: bool = typer.Option(False, "--orphaned", help="only those whose target is gone"),
+               db: Optional[str] = DbOption):
+    """All judgements, oldest first; --orphaned lists those whose target no longer exists."""
+    from liaison import curate
+
+    store = open_store(settings(db), create=False)
+    rows = curate.judgements(store, outcome="orphaned" if orphaned else None)
+    if not rows:
+        out.print("no orphaned judgements" if orphaned else "no judgements yet")
+        return
+    out.print(_judgement_table(rows, "orphaned judgements" if orphaned else "judgements"))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the curation commands to the `liaison` app."""
+    for fn in (merge, split, correct, reject, confirm, distinct, undo, history, judgements):
+        app.command()(fn)
+    app.add_typer(users_app, name="users")

@@ -151,7 +151,9 @@ def require_writer(request: Request, *, form: dict | None = None) -> User:
         raise AuthError(401, "Sign in with your token to change the record.")
     check_origin(request)
     session = session_of(request)
-    if session is None or not request.app.state.sessions.csrf_ok(session, (form or {}).get("csrf")):
+    given = (form or {}).get("csrf")
+    given = given[0] if isinstance(given, list) and given else given  # parsed forms hold lists
+    if session is None or not request.app.state.sessions.csrf_ok(session, given if isinstance(given, str) else None):
         raise AuthError(403, "The form's CSRF token is missing or stale: reload the page and try again.")
     return user
 

@@ -8,13 +8,17 @@ limiter, the read-only guard and the routes. Nothing here is global.
 from __future__ import annotations
 
 import secrets
+import threading
+from typing import Optional
 from urllib.parse import parse_qs, quote
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from liaison.store.users import Users
+from liaison import curate
+from liaison.store.users import User, Users
 from liaison.web import auth
 from liaison.web.ratelimit import Limiter, Limits, category
 
@@ -54,6 +58,15 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
     @app.exception_handler(auth.AuthError)
     async def auth_error(request: Request, exc: auth.AuthError):
         return denied(request, exc)
+
+    @app.exception_handler(curate.JudgementError)
+    async def judgement_error(request: Request, exc: curate.JudgementError):
+        return denied(request, auth.AuthError(400, str(exc)))
+
+    app.state.write_lock = threading.Lock()  # one judgement (and its re-resolution) at a time per app
+    env = app.state.templates.env.globals
+    env.update(history_of=history_of, members_of=members_of, merge_choices=merge_choices,
+               judged_notice=judged_notice, describe=describe)
 
     app.include_router(api, prefix="/api")
     app.include_router(pages)
@@ -170,3 +183,145 @@ def me(request: Request):
 
 def login_href(request: Request) -> str:
     return "/login?next=" + quote(request.url.path)
+
+
+# -- judgements: one function behind the API and the forms -------------------------------------
+
+
+def decide(request: Request, user: User, action: str, target: str, *, other: str | None = None,
+           field: str | None = None, value: str | None = None, members: list[str] | None = None,
+           why: str = "") -> dict:
+    """Make a judgement as ``user``; editors may undo only their own judgements, admins anyone's."""
+    if action not in curate.ACTIONS:
+        raise curate.JudgementError(f"unknown action {action!r}; one of: {', '.join(curate.ACTIONS)}")
+    store = request.app.state.store
+    with request.app.state.write_lock:
+        if action == "undo":
+            if not target.strip().isdigit():
+                raise curate.JudgementError(f"undo names a judgement by its number, not {target!r}")
+            earlier = store.record().judgement(int(target))
+            if earlier is not None and earlier["author"] != user.name:
+                auth.require_admin(user, f"undoing {earlier['author']}'s judgement {target}")
+            return curate.undo(store, int(target), author=user.name, why=why)
+        return curate.judge(store, action, target, other=other or None, field=field or None, value=value,
+                            members=members or None, author=user.name, why=why)
+
+
+class JudgementIn(BaseModel):
+    target: str = Field(..., max_length=200, description="entity or event id, part:EVENT:ENTITY, quote:N, figure:N; "
+                                                         "for undo, the judgement's number")
+    other: Optional[str] = Field(None, max_length=200, description="merge/distinct: the second entity or event")
+    field: Optional[str] = Field(None, max_length=32, description="correct: the field to set")
+    value: Optional[str] = Field(None, max_length=500, description="correct: its right value")
+    members: Optional[list[str]] = Field(None, max_length=500, description="split: DOC or DOC:KEY to detach")
+    why: str = Field("", max_length=2000)
+
+
+def api_writer(request: Request) -> User:
+    return auth.require_writer(request)
+
+
+@api.post("/judgements/{action}", status_code=201)
+def make_judgement(request: Request, action: str, body: JudgementIn, user: User = Depends(api_writer)):
+    """Merge, split, correct, reject, confirm, distinct or undo (token required; see `liaison users add`).
+
+    Returns the judgement as stored, with its outcome after the record was re-resolved.
+    """
+    return decide(request, user, action, body.target, other=body.other, field=body.field, value=body.value,
+                  members=body.members, why=body.why)
+
+
+@api.get("/judgements")
+def list_judgements(request: Request, outcome: Optional[str] = Query(None, pattern="^(applied|orphaned|undone)$")):
+    """Every judgement, oldest first (or only those with one outcome, e.g. orphaned)."""
+    return {"items": curate.judgements(request.app.state.store, outcome=outcome)}
+
+
+@api.get("/history/{some_id}")
+def api_history(request: Request, some_id: str):
+    """The judgements about an entity or event (and the ids merged into it), newest first."""
+    return {"id": request.app.state.store.record().canonical(some_id),
+            "items": curate.history(request.app.state.store, some_id)}
+
+
+@api.get("/review")
+def api_review(request: Request, limit: int = Query(50, ge=1, le=200)):
+    """Pairs the resolver kept apart but that look alike, best first, with evidence side by side."""
+    return {"items": curate.review_queue(request.app.state.store, limit=limit)}
+
+
+# -- the explorer's forms and pages -------------------------------------------------------------
+
+
+@pages.post("/curate/{action}")
+async def curate_form(request: Request, action: str):
+    form = await read_form(request)
+    user = auth.require_writer(request, form=form)
+    next_path = safe_next(one(form, "next") or request.headers.get("referer", "/"), request)
+    members = [m for m in form.get("member", []) if m.strip()]
+    row = await run_in_threadpool(
+        decide, request, user, action, one(form, "target"), other=one(form, "other"), field=one(form, "field"),
+        value=one(form, "value"), members=members, why=one(form, "why"))
+    where = thing_after(request, row) or next_path.split("?")[0]
+    return RedirectResponse(f"{where}?judged={row['id']}#curate", status_code=303)
+
+
+def thing_after(request: Request, row: dict) -> str | None:
+    """The page to show after a judgement: the thing it is about, under the id it has now."""
+    target = row.get("current") or row["target"]
+    if row["action"] in ("merge", "split", "correct", "confirm", "distinct") and target.startswith("evt-"):
+        return f"/events/{target}"
+    if row["action"] in ("merge", "split", "correct", "confirm", "distinct") and \
+            target.startswith(curate.ENTITY_PREFIXES):
+        return f"/entities/{target}"
+    return None
+
+
+@pages.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, limit: int = Query(30, ge=1, le=200)):
+    items = curate.review_queue(request.app.state.store, limit=limit)
+    return request.app.state.templates.TemplateResponse(request, "review.html", {"items": items})
+
+
+# -- what the templates ask for ------------------------------------------------------------------
+
+
+def history_of(request: Request, some_id: str) -> list[dict]:
+    return curate.history(request.app.state.store, some_id)
+
+
+def members_of(request: Request, kind: str, some_id: str) -> list[dict]:
+    """The per-document facts a thing holds, with their documents' titles: the split checkboxes."""
+    record = request.app.state.store.record()
+    rows = record.members(kind, some_id)
+    titles = {doc: record.document_title(doc) for doc in {r[0] for r in rows}}
+    return [{"document": d, "key": k, "name": n, "title": titles.get(d) or d} for d, k, n in rows]
+
+
+def merge_choices(request: Request, kind: str, thing: dict, limit: int = 400) -> list[dict]:
+    """Things one could merge this one with: same type (entities) or any event; the most documented first."""
+    record = request.app.state.store.record()
+    rows = record.entities(type=thing["type"], limit=limit) if kind == "entity" else record.events(limit=limit)
+    return [{"id": r["id"], "label": f"{r['name']} ({(r.get('start') if kind == 'event' else r.get('country')) or '—'})"}
+            for r in rows if r["id"] != thing["id"]]
+
+
+def judged_notice(request: Request) -> dict | None:
+    raw = request.query_params.get("judged", "")
+    if not raw.isdigit():
+        return None
+    return request.app.state.store.record().judgement(int(raw))
+
+
+def describe(j: dict) -> str:
+    payload = j.get("payload") or {}
+    what = f"{j['action']} {j['target']}"
+    if j.get("other"):
+        what += f" with {j['other']}"
+    if "field" in payload:
+        what += f": {payload['field']} → {payload['value']}"
+    if j["action"] == "split":
+        what += ": " + ", ".join(f"{m[0]}:{m[1]}" for m in payload.get("members", []))
+    if j["action"] == "undo" and payload.get("undoes"):
+        what += f" ({payload['undoes']})"
+    return what

@@ -1,0 +1,197 @@
+"""Curation through the API, the explorer's forms and the CLI: who may do what, and what it changes.
+
+The record comes from tests/fixtures/curation (see its README): two person entities
+for one envoy, talks with a misreported date and a participant who stayed away.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+from test_auth import csrf_of, sign_in
+from typer.testing import CliRunner
+
+from liaison.store import Store
+from liaison.store.users import Users
+from liaison.web import create_app
+
+from conftest import FIXTURES
+
+CORPUS = FIXTURES / "curation"
+
+
+@pytest.fixture(scope="module")
+def base_db(tmp_path_factory, extractor):
+    from liaison.pipeline import ingest
+
+    db = tmp_path_factory.mktemp("curation") / "base.db"
+    store = Store.open(str(db))
+    ingest([str(CORPUS)], store, extractor, max_bytes=5_000_000)
+    store.close()
+    return db
+
+
+@pytest.fixture
+def world(base_db, tmp_path):
+    """A fresh copy of the fixture record, an editor and an admin, and the ids the tests judge."""
+    db = tmp_path / "record.db"
+    for suffix in ("", "-wal", "-shm"):
+        if (base_db.parent / (base_db.name + suffix)).exists():
+            shutil.copy(base_db.parent / (base_db.name + suffix), tmp_path / (db.name + suffix))
+    store = Store.open(str(db))
+    users = Users(store.engine)
+    _, editor = users.add("erin")
+    _, admin = users.add("ada", role="admin")
+    record = store.record()
+    people = {e["name"]: e["id"] for e in record.entities(type="person")}
+    assert {"Mary-Anne Kisanga", "Maryanne Kisanga", "Joseph Tembo"} <= set(people), people
+    talks = next(e for e in record.events() if "Mulenga" in e["name"])
+    client = TestClient(create_app(str(db), store=store))
+    yield {"db": str(db), "store": store, "client": client, "people": people, "talks": talks["id"],
+           "editor": {"Authorization": f"Bearer {editor}"}, "admin": {"Authorization": f"Bearer {admin}"},
+           "editor_token": editor}
+    store.close()
+
+
+def persons(client) -> list[str]:
+    return [e["name"] for e in client.get("/api/entities", params={"type": "person"}).json()["items"]]
+
+
+def test_api_writes_need_a_valid_token(world):
+    c, p = world["client"], world["people"]
+    body = {"target": p["Mary-Anne Kisanga"], "other": p["Maryanne Kisanga"], "why": "one envoy, two spellings"}
+    assert c.post("/api/judgements/merge", json=body).status_code == 401
+    bad = c.post("/api/judgements/merge", json=body, headers={"Authorization": "Bearer liaison_nope"})
+    assert bad.status_code == 401 and "not valid" in bad.json()["detail"]
+    assert sum("Kisanga" in n for n in persons(c)) == 2
+    made = c.post("/api/judgements/merge", json=body, headers=world["editor"])
+    assert made.status_code == 201, made.text
+    j = made.json()
+    assert (j["action"], j["author"], j["reason"], j["outcome"]) == ("merge", "erin", "one envoy, two spellings", "applied")
+    assert sum("Kisanga" in n for n in persons(c)) == 1
+    history = c.get(f"/api/history/{p['Maryanne Kisanga']}").json()  # the retired id still has its history
+    assert [h["id"] for h in history["items"]] == [j["id"]]
+
+
+def test_bad_judgements_get_a_clear_400(world):
+    c, p = world["client"], world["people"]
+    party = next(e["id"] for e in c.get("/api/entities", params={"type": "party"}).json()["items"])
+    wrong = c.post("/api/judgements/merge", json={"target": p["Joseph Tembo"], "other": party}, headers=world["editor"])
+    assert wrong.status_code == 400 and "cannot merge a person" in wrong.json()["detail"]
+    date = c.post("/api/judgements/correct", json={"target": world["talks"], "field": "start", "value": "14 May"},
+                  headers=world["editor"])
+    assert date.status_code == 400 and "date like" in date.json()["detail"]
+    unknown = c.post("/api/judgements/bless", json={"target": world["talks"]}, headers=world["editor"])
+    assert unknown.status_code == 400 and "unknown action" in unknown.json()["detail"]
+
+
+def test_editors_undo_their_own_judgements_admins_anyones(world):
+    c = world["client"]
+    target = world["talks"]
+    mine = c.post("/api/judgements/confirm", json={"target": target}, headers=world["admin"]).json()
+    refused = c.post("/api/judgements/undo", json={"target": str(mine["id"])}, headers=world["editor"])
+    assert refused.status_code == 403 and "needs an admin" in refused.json()["detail"]
+    own = c.post("/api/judgements/correct", json={"target": target, "field": "start", "value": "2023-05-14"},
+                 headers=world["editor"]).json()
+    assert c.get(f"/api/events/{target}").json()["start"] == "2023-05-14"
+    assert c.post("/api/judgements/undo", json={"target": str(own["id"])}, headers=world["editor"]).status_code == 201
+    assert c.get(f"/api/events/{target}").json()["start"] == "2023-05-15"
+    assert c.post("/api/judgements/undo", json={"target": str(mine["id"])}, headers=world["admin"]).status_code == 201
+    outcomes = {j["id"]: j["outcome"] for j in c.get("/api/judgements").json()["items"]}
+    assert outcomes[mine["id"]] == "undone" and outcomes[own["id"]] == "undone"
+
+
+def test_controls_show_only_to_signed_in_users(world):
+    c = world["client"]
+    anonymous = c.get(f"/events/{world['talks']}").text
+    assert 'id="curate"' not in anonymous and "reject-fact" not in anonymous
+    assert 'id="history"' in anonymous  # the history is for everyone
+    sign_in(c, world["editor_token"])
+    signed = c.get(f"/events/{world['talks']}").text
+    assert 'id="curate"' in signed and signed.count("reject-fact") >= 4
+    assert 'value="start"' in signed and 'action="/curate/merge"' in signed
+
+
+def test_forms_need_a_session_and_its_csrf_token(world):
+    c, talks = world["client"], world["talks"]
+    form = {"target": talks, "field": "start", "value": "2023-05-14", "why": "the party's readout"}
+    assert c.post("/curate/correct", data=form, follow_redirects=False).status_code == 401
+    sign_in(c, world["editor_token"])
+    forged = c.post("/curate/correct", data={**form, "csrf": "x"}, follow_redirects=False)
+    assert forged.status_code == 403 and "CSRF" in forged.text
+    page = c.get(f"/events/{talks}").text
+    done = c.post("/curate/correct", data={**form, "csrf": csrf_of(page.split('id="correct-form"')[1])},
+                  follow_redirects=False)
+    assert done.status_code == 303 and re.search(r"/events/evt-[^?]+\?judged=\d+", done.headers["location"])
+    after = c.get(done.headers["location"]).text
+    assert "2023-05-14" in after and "Judgement" in after and "the party&#39;s readout" in after
+
+
+def test_rejecting_a_participation_from_the_event_page(world):
+    c, talks, tembo = world["client"], world["talks"], world["people"]["Joseph Tembo"]
+    sign_in(c, world["editor_token"])
+    page = c.get(f"/events/{talks}").text
+    assert f"part:{talks}:{tembo}" in page
+    done = c.post("/curate/reject", data={"target": f"part:{talks}:{tembo}", "csrf": csrf_of(page.split("reject-fact")[1]),
+                                          "next": f"/events/{talks}"}, follow_redirects=False)
+    assert done.status_code == 303
+    after = c.get(f"/events/{talks}").text
+    assert "Joseph Tembo" not in after.split('id="participants"')[1].split("</div>")[0]
+
+
+def test_review_queue_lists_look_alikes_and_takes_a_decision(world):
+    c = world["client"]
+    party = next(e for e in c.get("/api/entities", params={"type": "party"}).json()["items"]
+                 if e["name"] == "Chama Cha Mapinduzi")
+    sources = sorted({d["document"] for d in c.get(f"/api/entities/{party['id']}").json()["evidence"]})
+    split = c.post("/api/judgements/split", json={"target": party["id"], "members": [sources[-1]]},
+                   headers=world["admin"])
+    assert split.status_code == 201, split.text
+    twins = [e["id"] for e in c.get("/api/entities", params={"type": "party"}).json()["items"]
+             if e["name"] == "Chama Cha Mapinduzi"]
+    assert len(twins) == 2  # now the resolver's output holds two look-alikes: the queue offers them
+    assert any({x["a"], x["b"]} == set(twins) for x in c.get("/api/review").json()["items"])
+    anonymous = c.get("/review").text
+    assert "Chama Cha Mapinduzi" in anonymous and "decide-merge" not in anonymous
+    sign_in(c, world["editor_token"])
+    page = c.get("/review").text
+    item = next(part for part in page.split('class="review-item')[1:] if twins[0] in part and twins[1] in part)
+    a, b = re.search(r'name="target" value="([^"]+)"', item).group(1), re.search(r'name="other" value="([^"]+)"', item).group(1)
+    done = c.post("/curate/distinct", data={"target": a, "other": b, "csrf": csrf_of(item), "next": "/review"},
+                  follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith("/")
+    assert not any({x["a"], x["b"]} == set(twins) for x in c.get("/api/review").json()["items"])
+
+
+def test_cli_judgements_survive_resolve_and_show_in_history(world, monkeypatch):
+    from liaison.cli import app
+
+    runner = CliRunner()
+    db, p, talks = world["db"], world["people"], world["talks"]
+    monkeypatch.delenv("LIAISON_USER", raising=False)
+    nobody = runner.invoke(app, ["confirm", talks, "--db", db])
+    assert nobody.exit_code == 2 and "--as NAME" in nobody.output
+    monkeypatch.setenv("LIAISON_USER", "carla")
+    merged = runner.invoke(app, ["merge", p["Mary-Anne Kisanga"], p["Maryanne Kisanga"], "--why", "same envoy", "--db", db])
+    assert merged.exit_code == 0 and "→ applied" in merged.output, merged.output
+    fixed = runner.invoke(app, ["correct", talks, "start", "2023-05-14", "--db", db])
+    assert fixed.exit_code == 0, fixed.output
+    gone = runner.invoke(app, ["reject", f"part:{talks}:{p['Joseph Tembo']}", "--as", "dmitri", "--db", db])
+    assert gone.exit_code == 0 and "by dmitri" in gone.output
+    bad = runner.invoke(app, ["correct", talks, "start", "someday", "--db", db])
+    assert bad.exit_code == 1 and "date like" in bad.output
+    assert runner.invoke(app, ["resolve", "--db", db]).exit_code == 0
+    store = Store.open(db)
+    record = store.record()
+    assert sum("Kisanga" in e["name"] for e in record.entities(type="person")) == 1
+    assert str(record.event(talks)["start"]) == "2023-05-14"
+    assert p["Joseph Tembo"] not in {x["entity"] for x in record.participations(event_id=talks)}
+    store.close()
+    history = runner.invoke(app, ["history", talks, "--db", db], env={"COLUMNS": "200"})
+    assert "correct" in history.output and "carla" in history.output
+    listed = runner.invoke(app, ["judgements", "--db", db], env={"COLUMNS": "200"})
+    assert listed.output.count("applied") == 3
+    assert "no orphaned judgements" in runner.invoke(app, ["judgements", "--orphaned", "--db", db]).output
