@@ -185,7 +185,8 @@ def _scope_label(rec: RecordFrames, events: pd.DataFrame, event, series, since, 
     if since or until:
         parts.append(f"events starting {'from ' + str(since) if since else ''}"
                      f"{' ' if since and until else ''}{'to ' + str(until) if until else ''}".strip())
-    return ", ".join(parts) if parts else "The whole record"
+    label = ", ".join(parts) if parts else "The whole record"
+    return label[:1].upper() + label[1:]
 
 
 # -- the report -------------------------------------------------------------------------------------
@@ -463,13 +464,16 @@ def messaging_section(rec, events: pd.DataFrame, event, evidence: Evidence) -> S
         section.tables.append(table)
     said = in_scope[in_scope["event_id"].notna()].groupby("event_id").size()
     if len(said) >= 2:
-        dated = events.set_index("id").loc[said.index].sort_values("start", na_position="last")
+        dated = events.set_index("id").loc[said.index]
+        dated = dated.assign(_when=[d if isinstance(d, date) else (date(int(y), 12, 31) if not pd.isna(y) else date.max)
+                                    for d, y in zip(dated["start"], dated["year"])]).sort_values("_when")
+        dated["when"] = [_v(d) or _v(y, "date unknown") for d, y in zip(dated["start"], dated["year"])]
         first, last = dated.index[0], dated.index[-1]
         terms = analyze.contrast(rec, first, last)
         if len(terms):
             names = dated["name"].to_dict()
-            table = Table(id="contrast-table", caption=f"Terms that set {names[first]} ({_v(dated.loc[first, 'start'])}) "
-                          f"apart from {names[last]} ({_v(dated.loc[last, 'start'])}): positive scores lean to the "
+            table = Table(id="contrast-table", caption=f"Terms that set {names[first]} ({dated.loc[first, 'when']}) "
+                          f"apart from {names[last]} ({dated.loc[last, 'when']}): positive scores lean to the "
                           "first, negative to the second", columns=["term", "first", "second", "score", "evidence"],
                           numeric={1, 2, 3}, rows=[])
             for r in terms.head(40).to_dict("records"):

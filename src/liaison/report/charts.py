@@ -36,6 +36,7 @@ def bars(rows: list[dict], *, title: str, value_label: str = "", width: int = 60
     "text"?}`` (``text`` is what the bar's end says, e.g. "more than 500"; the value by default)."""
     if not rows:
         return ""
+    label_chars = min(label_chars, int((width * 0.45 - 12) / (13 * 0.56)))
     label_w = min(max(_text_width(_clip(r["label"], label_chars), 13) for r in rows) + 12, width * 0.45)
     bar_h, gap, top = 20, 6, 6
     high = max(float(r["value"]) for r in rows) or 1.0
