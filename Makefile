@@ -36,6 +36,8 @@ eval: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/firehose_throughput.py
+	$(BIN)/python benchmarks/memory_scale.py
 	$(BIN)/python benchmarks/resolution_scale.py
 	$(BIN)/python benchmarks/api_latency.py
 

@@ -74,9 +74,13 @@ def ingest(
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="largest file to read [default: 5000000]"),
     spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="installed spaCy pipeline [env: LIAISON_SPACY_MODEL]"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the summary"),
+    extract_all: bool = typer.Option(False, "--all", help="extract every document, also those the relevance router passes over"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="extraction processes [default: the cores available]"),
+    dask: Optional[str] = typer.Option(None, "--dask", help="run on Dask: 'local' (a LocalCluster) or a scheduler address tcp://host:8786"),
+    shards: Optional[Path] = typer.Option(None, "--shards", help="with --dask: write Parquet shards to this folder for `liaison load` instead of storing"),
 ):
-    """Read, clean, extract and store articles; a second run over the same articles changes nothing."""
-    from liaison.pipeline import ingest as run_ingest
+    """Read, clean, route, extract and store articles; a second run over the same articles changes nothing."""
+    from liaison.cli_scale import run_ingest_command
 
     cfg = settings(db, data, spacy_model, max_bytes)
     store = open_store(cfg)
@@ -96,7 +100,8 @@ def ingest(
             elif outcome.warnings:
                 bar.console.print(Text("warning ", style="yellow") + Text(f"{outcome.source}: {'; '.join(outcome.warnings)}"))
 
-        report = run_ingest(paths, store, extractor, max_bytes=cfg.max_bytes, force=force, on_outcome=on_outcome)
+        report = run_ingest_command(paths, store, extractor, cfg, force=force, on_outcome=on_outcome,
+                                    extract_all=extract_all, workers=workers, dask=dask, shards=shards)
     if not err.is_terminal:
         for outcome in report.failures:
             err.print(Text(f"failed {outcome.source}: {outcome.message}"))
@@ -109,6 +114,8 @@ def ingest(
               f"{report.words / report.seconds if report.seconds else 0:.0f} words/s): "
               f"{c['stored']} stored, {c['updated']} updated, {c['unchanged']} unchanged, "
               f"{c['duplicate']} duplicate, {c['failed']} failed")
+    if report.routed_out:
+        out.print(f"{report.routed_out} stored without extraction: off topic for the relevance router (--all extracts them)")
     if report.resolution is not None:
         r = report.resolution
         out.print(f"resolved: {r.entities} entities, {r.events} events in {r.series} series "
@@ -488,6 +495,10 @@ app.add_typer(analyze_app, name="analyze")
 from liaison.cli_report import report  # noqa: E402
 
 app.command()(report)
+
+from liaison.cli_scale import load  # noqa: E402
+
+app.command()(load)
 
 if __name__ == "__main__":
     app()

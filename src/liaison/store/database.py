@@ -105,9 +105,14 @@ class Store:
         """The most similar stored document at or above ``threshold``, if any."""
         from liaison.ingest.minhash import similarity
 
-        cond = sa.or_(*[sa.and_(document_bands.c.band == b, document_bands.c.bucket == k) for b, k in band_keys])
+        # band IN (…) AND bucket IN (…) searches the (band, bucket) index on both backends, and the
+        # statement is compiled once (an OR of pairs built per document cost more than the query);
+        # the pairs are checked here.
+        wanted = set(band_keys)
         with self.engine.connect() as conn:
-            ids = {r[0] for r in conn.execute(sa.select(document_bands.c.document_id).where(cond).distinct())}
+            rows = conn.execute(_IN_BUCKETS, {"bands": sorted({b for b, _ in wanted}),
+                                              "buckets": sorted({k for _, k in wanted})})
+            ids = {doc for doc, band, bucket in rows if (band, bucket) in wanted}
             ids.discard(exclude)
             if not ids:
                 return None
@@ -282,6 +287,11 @@ class Store:
                     "ORDER BY ts_rank(search, plainto_tsquery('english', :q)) DESC, id LIMIT :n"),
                     {"q": " ".join(terms), "n": limit}).mappings()
             return [dict(r) for r in rows]
+
+
+_IN_BUCKETS = sa.select(document_bands.c.document_id, document_bands.c.band, document_bands.c.bucket).where(
+    document_bands.c.band.in_(sa.bindparam("bands", expanding=True)),
+    document_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True)))
 
 
 def _date(value) -> date | None:

@@ -1,0 +1,63 @@
+"""Peak memory of an ingest of 1,000 documents against one of 10,000, measured in one run.
+
+Each size runs ``liaison ingest --workers 1`` over a firehose (``firehose.py``,
+5% party diplomacy) in a fresh process, into a fresh SQLite file, and reports
+that process's peak resident memory (``ru_maxrss``), with the peak right after
+loading the extractor for reference. Prints the ratio 10,000/1,000; asserts nothing.
+
+    .venv/bin/python benchmarks/memory_scale.py [--small 1000] [--large 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import firehose
+
+
+def child(path: str, db: str) -> None:
+    from liaison.extract import Extractor
+    from liaison.pipeline import ingest
+    from liaison.store import Store
+
+    extractor = Extractor.load()
+    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    store = Store.open(db)
+    report = ingest([path], store, extractor, max_bytes=10**10, workers=1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"loaded_kb": loaded, "peak_kb": peak, "documents": report.documents,
+                      "seconds": report.seconds}))
+
+
+def run(count: int, folder: Path) -> dict:
+    path = firehose.write(folder / f"firehose-{count}.jsonl", count)
+    out = subprocess.run([sys.executable, __file__, "--child", str(path), str(folder / f"m{count}.db")],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        return child(sys.argv[2], sys.argv[3])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=10000)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = run(args.small, Path(tmp)), run(args.large, Path(tmp))
+    for r in (small, large):
+        print(f"{r['documents']:6d} documents: peak {r['peak_kb'] / 1024:.0f} MB "
+              f"(after loading the extractor {r['loaded_kb'] / 1024:.0f} MB), {r['seconds']:.0f}s")
+    print(f"peak memory {args.large}/{args.small}: {large['peak_kb'] / small['peak_kb']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
