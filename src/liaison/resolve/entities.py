@@ -98,6 +98,22 @@ def build_entities(clusters: list[list[DocEntity]]) -> list[Entity]:
     return unique_ids([_entity(members) for members in sorted(clusters, key=lambda m: min(e.ref for e in m))])
 
 
+def entity_keys(e: DocEntity) -> set:
+    """Every key through which ``cluster_entities`` may join this item to another.
+
+    Clustering never joins two items that are not linked by a chain of shared keys,
+    and it decides each join from the items sharing that key, so the clusters of a
+    connected set of items do not depend on anything outside it.
+    """
+    if e.type == "country":
+        return {("cc", e.country)} if e.country else set()
+    if e.type == "person":
+        full = person_name(e.name)
+        tokens = full.split()
+        return ({("pn", full)} | {("tok", t) for t in tokens}) if len(tokens) >= 2 else {("tok", t) for t in tokens}
+    return {(e.type, n) for n in {fold(e.name)} | {fold(a) for a in e.aliases if _distinctive(a)} if n}
+
+
 def cluster_entities(items: list[DocEntity]) -> list[list[DocEntity]]:
     """The groups of per-document entities that name one thing."""
     items = sorted(set(items), key=lambda e: e.ref)

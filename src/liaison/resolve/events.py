@@ -148,6 +148,18 @@ def find_series(events: list[Event], organizer_names: dict | None = None) -> lis
     return _series(events, organizer_names)
 
 
+BUCKET_CAP = 500
+
+
+def event_keys(e: DocEvent) -> set:
+    """Blocking keys: two reports are compared only when they share one (a name word, a participant, a date)."""
+    keys = {("w", w) for n in (e.name, *e.aliases) for w in words(n)}
+    keys |= {("p", p) for p in e.participants}
+    if e.start:
+        keys |= {("d", (e.start + timedelta(days=k)).isoformat()) for k in range(-2, 3)}
+    return keys
+
+
 def cluster_events(items: list[DocEvent]) -> list[list[DocEvent]]:
     """The groups of per-document events that report one event."""
     items = sorted(set(items), key=lambda e: e.ref)
@@ -155,17 +167,13 @@ def cluster_events(items: list[DocEvent]) -> list[list[DocEvent]]:
     index = defaultdict(list)  # candidate pairs share a distinctive word, a date or a participant
     for e in items:
         uf.find(e.ref)
-        keys = {("w", w) for n in (e.name, *e.aliases) for w in words(n)}
-        keys |= {("p", p) for p in e.participants}
-        if e.start:
-            keys |= {("d", (e.start + timedelta(days=k)).isoformat()) for k in range(-2, 3)}
-        for k in keys:
+        for k in event_keys(e):
             index[k].append(e)
     seen = set()
     pairs = []
     for k in sorted(index, key=str):
         bucket = index[k]
-        if len(bucket) > 500:  # a word too common to block on
+        if len(bucket) > BUCKET_CAP:  # a word too common to block on
             continue
         for i, a in enumerate(bucket):
             for b in bucket[i + 1:]:

@@ -127,6 +127,65 @@ class Record:
             retired = self._redirect(conn, old_entity, entity_members) + self._redirect(conn, old_event, event_members)
         return retired
 
+    def patch(self, entity_rows: list[dict], old_entities: dict, new_entities: dict, stale_entities: set,
+              event_rows: list[dict], old_events: dict, new_events: dict, stale_events: set,
+              overrides: list[dict] | None = None, outcomes: dict[int, dict] | None = None) -> int:
+        """Swap in the re-resolution of part of the record in one transaction; returns how many ids were retired.
+
+        ``old_*`` map each re-resolved per-document fact to the id it had, ``new_*`` to the id it has now;
+        the things those old ids (and the ``stale_*`` ids, which lost sources) named are replaced by the rows.
+        """
+        with self.engine.begin() as conn:
+            self._judged(conn, overrides or [], outcomes or {})
+            for table, rows, old, stale in ((entities, entity_rows, old_entities, stale_entities),
+                                            (events, event_rows, old_events, stale_events)):
+                drop = sorted(({v for v in old.values() if v} | set(stale) | {r["id"] for r in rows}))
+                for i in range(0, len(drop), 500):
+                    conn.execute(table.delete().where(table.c.id.in_(drop[i:i + 500])))
+                if rows:
+                    conn.execute(table.insert(), rows)
+            self._assign(conn, doc_entities, "entity_id", new_entities)
+            self._assign(conn, doc_events, "event_id", new_events)
+            return self._redirect(conn, old_entities, new_entities) + self._redirect(conn, old_events, new_events)
+
+    def stale_ids(self, kind: str, assigned: dict) -> set[str]:
+        """Resolved ids whose stored source count no longer matches the per-document facts that carry them."""
+        table, column = (entities, entities.c.documents) if kind == "entity" else (events, events.c.sources)
+        docs: dict[str, set] = defaultdict(set)
+        for (doc, _), some_id in assigned.items():
+            if some_id:
+                docs[some_id].add(doc)
+        with self.engine.connect() as conn:
+            return {r.id for r in conn.execute(sa.select(table.c.id, column.label("n")))
+                    if len(docs.get(r.id, ())) != r.n}
+
+    def organizers_of(self, event_ids: set[str]) -> set[str]:
+        ids = sorted(i for i in event_ids if i)
+        out: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                out |= {r[0] for r in conn.execute(sa.select(events.c.organizer_id).where(events.c.id.in_(ids[i:i + 500])))}
+        return out - {None}
+
+    def events_of_organizers(self, organizers: set[str]) -> list[dict]:
+        ids = sorted(organizers)
+        with self.engine.connect() as conn:
+            return [dict(r) for i in range(0, len(ids), 500) for r in conn.execute(
+                sa.select(events).where(events.c.organizer_id.in_(ids[i:i + 500]))).mappings()]
+
+    def replace_series(self, organizers: set[str], rows: list[dict], series_of: dict[str, str | None]) -> None:
+        """The series of these organizers, and the series each of their events belongs to."""
+        ids = sorted(organizers)
+        with self.engine.begin() as conn:
+            for i in range(0, len(ids), 500):
+                conn.execute(series.delete().where(series.c.organizer_id.in_(ids[i:i + 500])))
+            if rows:
+                conn.execute(series.insert(), rows)
+            if series_of:
+                conn.execute(events.update().where(events.c.id == sa.bindparam("eid"))
+                             .values(series_id=sa.bindparam("sid")),
+                             [{"eid": k, "sid": v} for k, v in series_of.items()])
+
     @staticmethod
     def _judged(conn, override_rows: list[dict], outcomes: dict[int, dict]) -> None:
         conn.execute(overrides.delete())
