@@ -316,3 +316,9 @@ def test_export_writes_the_party_network_for_gephi(seeds_db, rec, tmp_path):
     back = nx.read_graphml(path)
     assert set(back.nodes) == set(network(rec, of="party").nodes)
     assert {back.nodes[n]["type"] for n in back.nodes} == {"party"}
+
+
+def test_contractions_and_ordinals_are_not_terms():
+    from liaison.analyze.messaging import terms
+
+    assert terms("I'm sure the 19th congress met") == ["sure", "congress", "met", "sure congress", "congress met"]

@@ -80,7 +80,7 @@ def emit(frame: pd.DataFrame, fmt: str, output: Optional[Path], columns: list[st
         for col in columns:
             wide = col in WIDE
             table.add_column(HEADERS.get(col, col), no_wrap=not wide, overflow="fold" if wide else "ellipsis",
-                             min_width=16 if wide else min(len(HEADERS.get(col, col)), 9),
+                             min_width=16 if wide else (13 if col == "document_id" else min(len(HEADERS.get(col, col)), 9)),
                              max_width=32 if col == "event_name" else None,
                              justify="right" if col in NUMBERS else "left")
         for row in frame[columns].head(limit).itertuples(index=False):
@@ -229,8 +229,13 @@ def figures(
     frame = run(analysis, rec, event=event)
     if disagree:
         frame = frame[frame["disagree"]]
-    emit(frame, format, output, ["event_name", "unit", "value", "qualifier", "document_id", "outlet", "published",
-                                 "spread", "disagree"], "figures per source (never averaged)", limit)
+    columns = ["event_name", "unit", "value", "qualifier", "document_id", "outlet", "published", "spread", "disagree"]
+    title = "figures per source (never averaged)"
+    if event:
+        columns = columns[1:]
+        if not frame.empty:
+            title += f": {frame['event_name'].iloc[0]} ({frame['event_id'].iloc[0]})"
+    emit(frame, format, output, columns, title, limit)
 
 
 def export_graph(store, fmt: str, output: Optional[Path]) -> None:

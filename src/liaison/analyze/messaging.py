@@ -20,7 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from liaison.frames import RecordFrames
 
-WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*")
+WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:[’'\-][^\W\d_]+)*")  # words, not the "th" of "19th"
 SYNONYMS = {"mankind": "humanity", "humankind": "humanity"}
 MAX_CONTENT = 12  # content words in a phrase
 MAX_SPAN = 24  # words in a phrase, stop words included
@@ -37,7 +37,9 @@ def tokens(text: str) -> list[tuple[str, str | None]]:
         surface = m.group(0).lower().replace("’", "'")
         word = re.sub(r"'s$", "", surface).replace("-", "").replace("'", "")
         folded = SYNONYMS.get(word, word)
-        found.append((surface, None if (surface in STOP_WORDS or word in STOP_WORDS or len(word) < 2) else folded))
+        stop = (surface in STOP_WORDS or word in STOP_WORDS or surface.split("'")[0] in STOP_WORDS  # I'm, we're
+                or len(word) < 2)
+        found.append((surface, None if stop else folded))
     return found
 
 
