@@ -40,7 +40,8 @@ def attendance(rec: RecordFrames, event=None, series=None, since=None, until=Non
     evs = select_events(rec, event, series, since, until)
     years = rec.event_years()
     regimes = regimes_for(rec)
-    parts = rec.record.participations(event_ids=[e["id"] for e in evs])
+    everything = not any((event, series, since, until))
+    parts = rec.record.participations(event_ids=None if everything else [e["id"] for e in evs])
     ents = {e["id"]: e for e in rec.record.entities_by_ids({p["entity"] for p in parts})}
     names = {e["id"]: e["name"] for e in evs}
     rows = []

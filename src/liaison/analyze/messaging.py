@@ -67,25 +67,35 @@ def _within(seq: tuple, part: tuple) -> bool:
     return any(seq[i:i + n] == part for i in range(len(seq) - n + 1))
 
 
-def _contains(longer: tuple, shorter: tuple) -> bool:
-    return len(longer) > len(shorter) and _within(longer, shorter)
-
-
 def _overlaps(a: tuple, b: tuple) -> bool:
     """Whether two keys are windows of one longer phrase (b's start or end, two words or more, lies in a)."""
     return _within(a, b[:2]) or _within(a, b[-2:])
 
 
-def _fold(candidates: dict[tuple, set]) -> dict[tuple, set]:
+def _longer_forms(candidates) -> dict[tuple, list[tuple]]:
+    """For each candidate key, the longer candidate keys that contain it (indexed, not compared pairwise)."""
+    index: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in candidates:
+        parts = {key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1) if j - i < len(key)}
+        for part in parts:
+            if part in candidates:
+                index[part].append(key)
+    return index
+
+
+def _fold(candidates: dict[tuple, set], longer: dict[tuple, list[tuple]]) -> dict[tuple, set]:
     """Drop a phrase said mostly inside a longer one, and windows of a long phrase said in the same quotes."""
     kept: dict[tuple, set] = {}
+    by_quotes: dict[frozenset, list[tuple]] = defaultdict(list)
     for key in sorted(candidates, key=lambda k: (-len(k), k)):
         ids = candidates[key]
-        if any(_contains(other, key) and len(candidates[other] & ids) >= INSIDE * len(ids) for other in candidates):
+        if any(len(candidates[other] & ids) >= INSIDE * len(ids) for other in longer.get(key, ())):
             continue
-        if any(ids == other_ids and _overlaps(other, key) for other, other_ids in kept.items()):
+        same = by_quotes[frozenset(ids)]
+        if any(_overlaps(other, key) for other in same):
             continue
         kept[key] = ids
+        same.append(key)
     return kept
 
 
@@ -144,11 +154,12 @@ def messaging(rec: RecordFrames, speaker=None, party=None, event=None, min_count
             by_key[key].add(q["quote_id"])
             surfaces[key][surface] += 1
     candidates = {k: v for k, v in by_key.items() if len(v) >= min_count and len(k) >= 2}
-    kept = _fold(candidates)
+    longer_forms = _longer_forms(candidates)
+    kept = _fold(candidates, longer_forms)
     rows = []
     for key, ids in kept.items():
         own = surfaces[key]
-        longer = [o for o in candidates if _contains(o, key) and len(o) <= len(key) + 2]
+        longer = [o for o in longer_forms.get(key, ()) if len(o) <= len(key) + 2]
         variants = Counter(own)
         for o in longer:
             variants.update(surfaces[o])

@@ -24,7 +24,7 @@ def network(rec: RecordFrames, of: str = "party", event=None, series=None) -> nx
     if of not in KINDS:
         raise ValueError(f"network of {of!r}: use one of {', '.join(KINDS)}")
     evs = select_events(rec, event, series)
-    parts = rec.record.participations(event_ids=[e["id"] for e in evs])
+    parts = rec.record.participations(event_ids=None if not (event or series) else [e["id"] for e in evs])
     ents = {e["id"]: e for e in rec.record.entities_by_ids({p["entity"] for p in parts})}
     graph = nx.Graph(kind=of)
     members: dict[str, set] = defaultdict(set)
