@@ -500,5 +500,9 @@ from liaison.cli_scale import load  # noqa: E402
 
 app.command()(load)
 
+from liaison.cli_admin import register as register_admin  # noqa: E402  (backup, restore)
+
+register_admin(app)
+
 if __name__ == "__main__":
     app()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -195,7 +196,17 @@ _WORKER: dict[str, Extractor] = {}
 
 
 def _start_worker(extractor: Extractor | None, load: Callable[[], Extractor] | None) -> None:
+    _die_with_parent()
     _WORKER["extractor"] = extractor if extractor is not None else load()
+
+
+def _die_with_parent() -> None:
+    """On Linux, a worker ends when its ingest does, even one killed with SIGKILL (no orphans)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _analyse_in_worker(docs: list[Document]) -> list[DocumentFacts]:

@@ -32,6 +32,27 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+def _migrate_sqlite(url: str) -> None:
+    """Migrations in one BEGIN IMMEDIATE transaction: two processes opening a new file at once
+    take turns (the second waits, then finds the work done) instead of both creating tables."""
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # the driver's own BEGIN would not cover DDL
+        dbapi_conn.execute("PRAGMA busy_timeout=60000")
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    try:
+        migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -68,7 +89,9 @@ class Store:
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA busy_timeout=60000")
                 cur.close()
-        migrations.upgrade(engine)
+            _migrate_sqlite(url)
+        else:
+            migrations.upgrade(engine)
         return cls(engine)
 
     def close(self) -> None:
@@ -126,30 +149,53 @@ class Store:
     def save(self, doc: Document, facts: DocumentFacts, *, signature: list[int] | None = None,
              band_keys: list[tuple[int, int]] | None = None,
              near_duplicate_of: tuple[str, float] | None = None) -> SaveResult:
-        """Insert or replace one document and all its facts, in one transaction."""
-        existing, _ = self.lookup(doc.source, doc.content_hash)
-        doc_id = existing["id"] if existing else self._new_id(doc)
-        row = dict(
-            id=doc_id, source=doc.source, url=doc.url, title=doc.title, outlet=doc.outlet,
-            authors=doc.authors, published=doc.published, language=doc.language, text=doc.text,
-            content_hash=doc.content_hash, word_count=doc.word_count,
-            status="skipped" if facts.skipped else "extracted", skip_reason=facts.skipped,
-            extractor=facts.extractor, warnings=doc.warnings, ingested_at=_now(),
-            near_duplicate_of=near_duplicate_of[0] if near_duplicate_of else None,
-            similarity=near_duplicate_of[1] if near_duplicate_of else None,
-        )
-        with self.engine.begin() as conn:
-            if existing:
-                self._delete_facts(conn, doc_id)
-                conn.execute(documents.update().where(documents.c.id == doc_id).values(**row))
-            else:
-                conn.execute(documents.insert().values(**row))
-            if signature is not None:
-                conn.execute(document_signatures.insert().values(document_id=doc_id, signature=signature))
-                conn.execute(document_bands.insert(), [
-                    {"document_id": doc_id, "band": b, "bucket": k} for b, k in band_keys or []])
-            self._insert_facts(conn, doc_id, facts)
-        return SaveResult(doc_id, "updated" if existing else "stored")
+        """Insert or replace one document and all its facts, in one transaction.
+
+        Another run may store the same source between the lookup and the insert: the
+        unique source (and id) then refuses the second insert, and the document counts
+        as unchanged when that run stored this very text, or is saved again as an update.
+        """
+        for attempt in range(3):
+            existing, _ = self.lookup(doc.source, doc.content_hash)
+            doc_id = existing["id"] if existing else self._new_id(doc)
+            row = dict(
+                id=doc_id, source=doc.source, url=doc.url, title=doc.title, outlet=doc.outlet,
+                authors=doc.authors, published=doc.published, language=doc.language, text=doc.text,
+                content_hash=doc.content_hash, word_count=doc.word_count,
+                status="skipped" if facts.skipped else "extracted", skip_reason=facts.skipped,
+                extractor=facts.extractor, warnings=doc.warnings, ingested_at=_now(),
+                near_duplicate_of=near_duplicate_of[0] if near_duplicate_of else None,
+                similarity=near_duplicate_of[1] if near_duplicate_of else None,
+            )
+            try:
+                with self.engine.begin() as conn:
+                    if existing:
+                        # the row first: a concurrent writer of this document waits here, so it
+                        # deletes the facts this one inserts instead of adding to them
+                        conn.execute(documents.update().where(documents.c.id == doc_id).values(**row))
+                        self._delete_facts(conn, doc_id)
+                    else:
+                        conn.execute(documents.insert().values(**row))
+                    if signature is not None:
+                        conn.execute(document_signatures.insert().values(document_id=doc_id, signature=signature))
+                        conn.execute(document_bands.insert(), [
+                            {"document_id": doc_id, "band": b, "bucket": k} for b, k in band_keys or []])
+                    self._insert_facts(conn, doc_id, facts)
+            except sa.exc.IntegrityError:
+                if existing or attempt == 2:
+                    raise
+                now, _ = self.lookup(doc.source, doc.content_hash)
+                if now and now["content_hash"] == doc.content_hash:
+                    return SaveResult(now["id"], "unchanged", "stored meanwhile by another run")
+                continue
+            return SaveResult(doc_id, "updated" if existing else "stored")
+        raise AssertionError("unreachable")
+
+    def unresolved(self) -> bool:
+        """Whether stored facts wait for resolution (a run was killed between storing and resolving)."""
+        with self.engine.connect() as conn:
+            return any(conn.execute(sa.select(t.c.id).where(col.is_(None)).limit(1)).first()
+                       for t, col in ((doc_entities, doc_entities.c.entity_id), (doc_events, doc_events.c.event_id)))
 
     def _new_id(self, doc: Document) -> str:
         base = "d" + doc.content_hash[:12]
