@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import json
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,11 @@ SUPPORTED = set(TEXT_SUFFIXES) | HTML_SUFFIXES | JSONL_SUFFIXES
 FOLDER_SKIP = re.compile(r"^(readme|license|licence|notice|changelog)(\.\w+)?$", re.I)
 STDIN = "-"
 WESTERN = ("cp1252", "latin_1", "iso8859_15")
+# No article has a line this long; a text that does is generated or hostile (and slow to clean).
+MAX_LINE = 200_000
+# Front matter holds a title, a date, a few names: more than this is not metadata.
+MAX_FRONT_MATTER = 64_000
+MAX_FRONT_MATTER_DEPTH = 50
 
 
 @dataclass
@@ -122,7 +128,10 @@ def looks_binary(data: bytes) -> bool:
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a pipe or device named .txt would block or never end
+        raise ValueError("not a regular file (a pipe, device or socket); not read")
+    size = info.st_size
     if size > max_bytes:
         raise ValueError(f"file too large: {size:,} bytes, the limit is {max_bytes:,} (raise it with --max-bytes)")
     with path.open("rb") as handle:
@@ -137,6 +146,13 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     match = FRONT_MATTER.match(text)
     if not match:
         return {}, text, 0
+    if len(match.group(1)) > MAX_FRONT_MATTER:
+        raise ValueError(f"YAML front matter of {len(match.group(1)):,} characters; the limit is {MAX_FRONT_MATTER:,}")
+    if _flow_depth(match.group(1)) > MAX_FRONT_MATTER_DEPTH:  # PyYAML takes quadratic time on deep nesting
+        raise ValueError("YAML front matter nested too deeply to read")
+    if any(isinstance(event, yaml.AliasEvent) for event in _yaml_events(match.group(1))):
+        # anchors and aliases (&a … *a) can make a few lines expand into gigabytes
+        raise ValueError("YAML front matter uses aliases (*name); Liaison does not expand them")
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except RecursionError:
@@ -148,6 +164,31 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     if not isinstance(meta, dict):
         raise ValueError("front matter is not a mapping of keys to values")
     return meta, text[match.end():], match.end()
+
+
+def _flow_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _yaml_events(text: str):
+    try:
+        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # safe_load reports it, with its line
+
+
+def check_lines(text: str) -> None:
+    """Refuse a text with a line longer than any article's (a generated or hostile file)."""
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_LINE:
+        raise ValueError(f"a line of {longest:,} characters; the limit is {MAX_LINE:,} (not an article)")
 
 
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -199,6 +240,7 @@ def normalise_metadata(meta: dict) -> dict:
 
 
 def read_text_file(source: str, text: str, kind: str, warnings: list[str]) -> RawDocument:
+    check_lines(text)
     meta, body, _ = split_front_matter(text)
     if kind == "markdown":
         body = markdown_to_text(body)
@@ -230,6 +272,12 @@ def read_jsonl(source: str, lines: Iterable[str], warnings: list[str]) -> Iterat
         body = obj.get("text")
         if not isinstance(body, str) or not body.strip():
             yield ReadFailure(where, "JSON line has no 'text' string")
+            continue
+        try:
+            if obj.get("format") != "html":  # a page's HTML may well be one long line
+                check_lines(body)
+        except ValueError as exc:
+            yield ReadFailure(where, str(exc))
             continue
         meta = normalise_metadata(obj)
         ident = meta.get("id")

@@ -1,0 +1,253 @@
+"""Hostile input: oversized, deeply nested and bomb-like files are refused with a reason naming the file;
+HTML never fetches or runs anything; a folder walk never reads outside the folder."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import socket
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from liaison.ingest import prepare, read_paths
+from liaison.ingest.readers import MAX_LINE, ReadFailure
+from liaison.model import RawDocument
+
+ARTICLE = ("The International Department of the Communist Party of China received a delegation of the "
+           "Lao People's Revolutionary Party in Beijing on Tuesday, and both sides said they would deepen "
+           "exchanges between the two parties. ")
+
+
+def read(*paths, max_bytes: int = 5_000_000) -> list:
+    return list(read_paths([str(p) for p in paths], max_bytes))
+
+
+def only_failure(items: list, path) -> str:
+    assert len(items) == 1 and isinstance(items[0], ReadFailure), items
+    assert str(path) in items[0].source
+    return items[0].reason
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test."""
+    attempts = []
+
+    def refuse(self, address, *args, **kwargs):
+        attempts.append(address)
+        raise AssertionError(f"network access attempted: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(None, address))
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: refuse(None, host))
+    yield attempts
+    assert not attempts
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path):
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50_000_000)  # sparse: 50 MB that cost no disk
+    reason = only_failure(read(big), big)
+    assert "too large" in reason and "50,000,000" in reason and "--max-bytes" in reason
+
+
+def test_huge_single_line_is_refused(tmp_path):
+    line = tmp_path / "one-line.txt"
+    line.write_text(ARTICLE * (MAX_LINE // len(ARTICLE) + 10))
+    reason = only_failure(read(line), line)
+    assert "line of" in reason and "limit" in reason
+    jsonl = tmp_path / "wire.jsonl"
+    jsonl.write_text(json.dumps({"text": "x" * (MAX_LINE + 1), "id": "a"}) + "\n"
+                     + json.dumps({"text": ARTICLE, "id": "b"}) + "\n")
+    items = read(jsonl)
+    assert isinstance(items[0], ReadFailure) and items[0].source == f"{jsonl}:1" and "line of" in items[0].reason
+    assert isinstance(items[1], RawDocument)  # the batch goes on
+
+
+def test_deeply_nested_json_lines_are_refused(tmp_path):
+    path = tmp_path / "nested.jsonl"
+    deep = "[" * 200_000 + "]" * 200_000
+    nested_obj = '{"text": "' + ARTICLE + '", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path.write_text(deep + "\n" + nested_obj + "\n" + json.dumps({"text": ARTICLE}) + "\n")
+    items = read(path)
+    assert [type(i).__name__ for i in items] == ["ReadFailure", "ReadFailure", "RawDocument"]
+    for n, item in enumerate(items[:2], 1):
+        assert item.source == f"{path}:{n}"
+        assert "nested too deeply" in item.reason or "malformed" in item.reason
+
+
+def test_deeply_nested_html_is_refused_or_read_quickly(tmp_path):
+    for tag in ("div", "b", "span"):
+        page = tmp_path / f"deep-{tag}.html"
+        page.write_text(f"<html><body>{f'<{tag}>' * 100_000}<p>{ARTICLE}</p>{f'</{tag}>' * 100_000}</body></html>")
+        started = time.perf_counter()
+        items = read(page)
+        assert time.perf_counter() - started < 60
+        assert len(items) == 1
+        if isinstance(items[0], ReadFailure):
+            assert items[0].source == str(page) and items[0].reason
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused(tmp_path):
+    rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        rows.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    page = tmp_path / "bomb.md"
+    page.write_text("---\n" + "\n".join(rows) + "\ntitle: *i\n---\n" + ARTICLE + "\n")
+    started = time.perf_counter()
+    reason = only_failure(read(page), page)
+    assert time.perf_counter() - started < 5
+    assert "aliases" in reason
+
+
+def test_nested_or_huge_front_matter_is_refused_quickly(tmp_path):
+    # PyYAML needs quadratic time on deep flow nesting: 20,000 levels would take minutes
+    for name, meta, expect in (("nested.md", "title: " + "[" * 20_000 + "]" * 20_000, "nested too deeply"),
+                               ("mixed.md", "title: " + "{a: [" * 5_000 + "]}" * 5_000, "nested too deeply"),
+                               ("huge.md", "title: x\n" + "k: v\n" * 30_000, "the limit is")):
+        page = tmp_path / name
+        page.write_text("---\n" + meta + "\n---\n" + ARTICLE)
+        started = time.perf_counter()
+        reason = only_failure(read(page), page)
+        assert time.perf_counter() - started < 5
+        assert expect in reason, reason
+    fine = tmp_path / "fine.md"
+    fine.write_text("---\ntitle: Talks [in Hanoi]\nauthors: [A. Writer, B. Writer]\n---\n" + ARTICLE)
+    assert isinstance(read(fine)[0], RawDocument)
+
+
+def test_compressed_bombs_are_never_expanded(tmp_path):
+    payload = gzip.compress(b"A" * 50_000_000)  # 50 MB of text in about 50 KB
+    assert len(payload) < 100_000
+    targets = []
+    for name in ("bomb.txt.gz", "bomb.gz", "bomb.txt", "bomb.html", "bomb.jsonl"):
+        path = tmp_path / name
+        path.write_bytes(payload)
+        targets.append(path)
+    archive = tmp_path / "bomb.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("inner.txt", "B" * 20_000_000)
+    archive.write_bytes(buffer.getvalue())
+    targets.append(archive)
+    for path in targets:
+        reason = only_failure(read(path), path)
+        assert "unsupported file type" in reason or "binary file" in reason, (path, reason)
+
+
+def test_html_entity_expansion_stays_small(tmp_path, no_network):
+    entities = '<!ENTITY a "lollollollollollollollollollol">' + "".join(
+        f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi"))
+    page = tmp_path / "laughs.html"
+    page.write_text(f'<?xml version="1.0"?><!DOCTYPE html [{entities}]><html><body><article>'
+                    f"<p>{ARTICLE} &i;</p><p>{ARTICLE}</p></article></body></html>")
+    started = time.perf_counter()
+    items = read(page)
+    assert time.perf_counter() - started < 10
+    assert len(items) == 1
+    if isinstance(items[0], RawDocument):
+        assert len(items[0].body) < 10_000 and "lollol" not in items[0].body
+
+
+def test_html_never_fetches_or_runs_anything(tmp_path, no_network, monkeypatch):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-7f3a")
+    page = tmp_path / "hostile.html"
+    page.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE html [<!ENTITY xxe SYSTEM "file://{secret}"><!ENTITY web SYSTEM "http://198.51.100.7/x.dtd">]>
+<html><head>
+<title>Party delegation visits Beijing</title>
+<link rel="stylesheet" href="http://198.51.100.7/style.css">
+<link rel="import" href="https://198.51.100.7/import.html">
+<meta http-equiv="refresh" content="0; url=http://198.51.100.7/">
+<base href="http://198.51.100.7/">
+<script src="http://198.51.100.7/evil.js"></script>
+<script>document.title = "SCRIPT-RAN"; fetch("http://198.51.100.7/beacon");</script>
+</head><body onload="fetch('http://198.51.100.7/onload')"><article>
+<h1>Party delegation visits Beijing</h1>
+<p>{ARTICLE} Secret: &xxe; Web: &web;</p>
+<img src="http://198.51.100.7/pixel.gif" onerror="alert(1)">
+<iframe src="http://198.51.100.7/frame"></iframe>
+<object data="http://198.51.100.7/obj"></object>
+<p>{ARTICLE}</p>
+<svg><image href="http://198.51.100.7/svg.png"/></svg>
+<style>@import url(http://198.51.100.7/import.css);</style>
+</article></body></html>""")
+    opened = []
+    real_open = open
+
+    def watch_open(file, *args, **kwargs):  # the entity's file is never opened either
+        if str(file) == str(secret):
+            opened.append(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", watch_open)
+    items = read(page)
+    assert len(items) == 1 and isinstance(items[0], RawDocument)
+    raw = items[0]
+    assert "TOPSECRET" not in raw.body and "SCRIPT-RAN" not in raw.body and "fetch(" not in raw.body
+    assert "International Department" in raw.body
+    assert not opened
+    doc = prepare(raw)
+    assert "TOPSECRET" not in doc.text
+
+
+def test_folder_walk_skips_links_out_of_the_folder(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.txt").write_text("PRIVATE " + ARTICLE)
+    (outside / "more").mkdir()
+    (outside / "more" / "deep.txt").write_text("DEEP " + ARTICLE)
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "mine.txt").write_text(ARTICLE)
+    (corpus / "sub" / "also-mine.md").write_text("Second " + ARTICLE)
+    os.symlink(outside / "private.txt", corpus / "link-out.txt")
+    os.symlink(outside / "more", corpus / "dir-out")
+    os.symlink(corpus / "mine.txt", corpus / "sub" / "link-in.txt")  # inside the folder: fine
+    os.symlink("/etc/hostname", corpus / "etc.txt")
+    items = read(corpus)
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    failures = {Path(i.source).name: i.reason for i in items if isinstance(i, ReadFailure)}
+    assert sorted(Path(d.source).name for d in docs) == ["also-mine.md", "link-in.txt", "mine.txt"]
+    assert all("PRIVATE" not in d.body and "DEEP" not in d.body for d in docs)
+    assert set(failures) == {"link-out.txt", "etc.txt"}
+    assert all("outside the folder" in reason for reason in failures.values())
+
+
+def test_pipes_and_devices_are_not_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    reason = only_failure(read(fifo), fifo)  # named directly: refused, not read (which would block)
+    assert "not a regular file" in reason and time.perf_counter() - started < 5
+    assert read(tmp_path) == []  # a folder walk passes over it
+
+
+def test_ingest_names_each_hostile_file_and_goes_on(tmp_path, extractor):
+    from liaison.pipeline import ingest
+    from liaison.store import Store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(ARTICLE * 3)
+    (corpus / "bomb.txt.gz").write_bytes(gzip.compress(b"A" * 1_000_000))
+    (corpus / "line.txt").write_text("y" * (MAX_LINE + 5))
+    (corpus / "nest.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    store = Store.open(str(tmp_path / "h.db"))
+    try:
+        report = ingest([str(corpus)], store, extractor, max_bytes=5_000_000)
+        assert report.counts["stored"] == 1 and report.counts["failed"] == 3
+        named = {Path(o.source.split(":")[0]).name for o in report.failures}
+        assert named == {"bomb.txt.gz", "line.txt", "nest.jsonl"}
+        logged = {Path(f["source"].split(":")[0]).name for f in store.failures(report.run_id)}
+        assert logged == named
+    finally:
+        store.close()
