@@ -146,3 +146,20 @@ def test_dask_local_cluster_gives_the_same_record_as_a_plain_ingest(corpus, plai
     store.close()
     assert report.counts["stored"] == 75 and report.resolution is not None
     assert sorted_export(db) == plain_export
+
+
+def test_shard_rows_bring_back_the_documents_and_facts_the_workers_found(extractor, tmp_path):
+    from liaison.distributed import from_row, to_row
+    from liaison.pipeline import Outcome
+
+    docs = [prepare(raw) for raw in read_paths([str(FIXTURES / "articles" / "vientiane-talks.md")], 5_000_000)]
+    (doc, facts), = extractor.extract_many(docs)
+    assert facts.entities and facts.participations
+    back_doc, back_facts = from_row(json.loads(json.dumps(to_row((doc, facts)))))
+    assert back_doc == doc and back_facts == facts
+    failure = from_row(to_row(Outcome("x.jsonl:3", "failed", "malformed JSON line")))
+    assert failure == Outcome("x.jsonl:3", "failed", "malformed JSON line")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["load", str(empty), "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 2 and "holds no shards" in result.output

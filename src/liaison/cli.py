@@ -254,7 +254,7 @@ def show(doc_id: str = typer.Argument(..., help="a document, entity or event id 
         err.print(Text("error: ", style="red") + Text(f"no document {doc_id!r}; `liaison documents` lists them"))
         raise typer.Exit(1)
     out.print(Text(doc["title"] or "(no title)", style="bold"))
-    for key in ("id", "source", "outlet", "authors", "published", "language", "word_count", "status",
+    for key in ("id", "source", "outlet", "authors", "published", "language", "word_count", "status", "skip_reason",
                 "near_duplicate_of", "extractor"):
         value = doc.get(key)
         if value not in (None, [], ""):

@@ -24,13 +24,21 @@ def run_ingest_command(paths, store, extractor, cfg, *, force, on_outcome, extra
 
         writer = Writer(store, force=force, extract_all=extract_all, on_outcome=on_outcome)
         try:
-            return ingest_on_dask(paths, writer, dask, max_bytes=cfg.max_bytes, extract_all=extract_all,
+            report = ingest_on_dask(paths, writer, dask, max_bytes=cfg.max_bytes, extract_all=extract_all,
                                   spacy_model=cfg.spacy_model, data_dir=cfg.data_dir, workers=workers,
                                   shards=shards,
                                   on_shard=lambda r: err.print(f"{r['documents']} documents, {r['failed']} failed → {r['shard']}"))
         except (ValueError, OSError) as exc:
             err.print(Text("error: ", style="red") + Text(str(exc)))
             raise typer.Exit(2) from None
+        if shards is None:
+            return report
+        from liaison.cli import out
+
+        out.print(f"shards written to {shards}/ in {report.seconds:.1f}s; merge them with "
+                  f"`liaison load {shards} --db {cfg.db}`")
+        store.close()
+        raise typer.Exit(1 if report.counts["failed"] else 0)
     return ingest(paths, store, extractor, max_bytes=cfg.max_bytes, force=force, on_outcome=on_outcome,
                   extract_all=extract_all, workers=workers or available_cores())
 
