@@ -98,19 +98,23 @@ def build_entities(clusters: list[list[DocEntity]]) -> list[Entity]:
     return unique_ids([_entity(members) for members in sorted(clusters, key=lambda m: min(e.ref for e in m))])
 
 
-def entity_keys(e: DocEntity) -> set:
+def entity_keys(e: DocEntity, single_names: set[str] | frozenset = frozenset()) -> set:
     """Every key through which ``cluster_entities`` may join this item to another.
 
     Clustering never joins two items that are not linked by a chain of shared keys,
     and it decides each join from the items sharing that key, so the clusters of a
-    connected set of items do not depend on anything outside it.
+    connected set of items do not depend on anything outside it. ``single_names``
+    are the one-word person names of the whole set: only those tie full names
+    sharing a word together (a one-word name joins the one full name carrying it).
     """
     if e.type == "country":
         return {("cc", e.country)} if e.country else set()
-    if e.type == "person":
+    if e.type == "person":  # a name word links full names only through a one-word name somewhere
         full = person_name(e.name)
         tokens = full.split()
-        return ({("pn", full)} | {("tok", t) for t in tokens}) if len(tokens) >= 2 else {("tok", t) for t in tokens}
+        if len(tokens) >= 2:
+            return {("pn", full)} | {("tok", t) for t in tokens if t in single_names}
+        return {("tok", t) for t in tokens}
     return {(e.type, n) for n in {fold(e.name)} | {fold(a) for a in e.aliases if _distinctive(a)} if n}
 
 

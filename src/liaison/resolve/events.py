@@ -14,6 +14,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from liaison.resolve.entities import UnionFind, fold, slug, unique_ids
 
@@ -71,8 +72,10 @@ class Series:
     organizer: str | None
 
 
-def words(name: str) -> set[str]:
-    return {w for w in fold(name).split() if w not in GENERIC}
+@lru_cache(maxsize=1 << 16)
+def words(name: str) -> frozenset[str]:
+    """The distinctive words of an event name (a pure function, memoised: resolution asks millions of times)."""
+    return frozenset(w for w in fold(name).split() if w not in GENERIC)
 
 
 def name_overlap(a: DocEvent, b: DocEvent) -> float:
@@ -253,7 +256,7 @@ def _series(events: list[Event], organizer_names: dict | None = None) -> list[Se
         if ev.organizer:
             stop = {w for n in organizer_names.get(ev.organizer, ()) for w in fold(n).split()}
             groups[ev.organizer].append((ev, _core(ev, stop)))
-    out = []
+    found = []
     for organizer, members in sorted(groups.items()):
         uf = UnionFind()
         for i, (a, wa) in enumerate(members):
@@ -272,7 +275,13 @@ def _series(events: list[Event], organizer_names: dict | None = None) -> list[Se
             title = " ".join(w.title() for w in ordered) or group[0][0].name
             sid = "ser-" + slug(title, 30) + "-" + hashlib.sha1(
                 f"{organizer}|{'|'.join(sorted(common))}".encode()).hexdigest()[:6]
-            out.append(Series(id=sid, name=title, organizer=organizer))
-            for ev, _ in group:
-                ev.series = sid
+            found.append((sid, title, organizer, sorted(ev.id for ev, _ in group), group))
+    # two groups of one organizer with the same common words: -2, -3… in the order of their first event
+    out, used = [], defaultdict(int)
+    for sid, title, organizer, _, group in sorted(found, key=lambda f: (f[0], f[3])):
+        used[sid] += 1
+        unique = sid if used[sid] == 1 else f"{sid}-{used[sid]}"
+        out.append(Series(id=unique, name=title, organizer=organizer))
+        for ev, _ in group:
+            ev.series = unique
     return out

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from liaison.resolve.entities import UnionFind, entity_keys
+from liaison.resolve.entities import UnionFind, entity_keys, person_name
 from liaison.resolve.events import BUCKET_CAP, event_keys, match_strength
 
 SUFFIX = re.compile(r"-\d+$")
@@ -46,9 +46,10 @@ def entity_scope(items: list, old_of: dict, seeds: set, links: list[list] = ()) 
     """The refs whose clusters may change when ``seeds`` change."""
     uf = UnionFind()
     first_with = {}
+    single = {n for e in items if e.type == "person" for n in [person_name(e.name)] if n and " " not in n}
     for e in items:
         uf.find(e.ref)
-        for k in entity_keys(e):
+        for k in entity_keys(e, single):
             if k in first_with:
                 uf.union(first_with[k], e.ref)
             else:
@@ -82,11 +83,10 @@ def event_scope(items: list, old_of: dict, seeds: set, links: list[list] = ()) -
         seen.add(ref)
         frontier.extend(m for m in mates.get(ref, ()) if m not in seen and m in by_ref)
         e = by_ref[ref]
+        candidates = {}
         for k in keys_of[ref]:
             bucket = index[k]
-            if len(bucket) > BUCKET_CAP:
-                continue
-            for other in bucket:
-                if other.ref not in seen and match_strength(e, other):
-                    frontier.append(other.ref)
+            if len(bucket) <= BUCKET_CAP:
+                candidates.update((o.ref, o) for o in bucket)
+        frontier.extend(r for r, o in candidates.items() if r not in seen and match_strength(e, o))
     return seen

@@ -63,15 +63,26 @@ def live(judgements: list[Judgement]) -> tuple[list[Judgement], dict[int, Outcom
 
 
 class Finder:
-    """Finds the members a judgement recorded among the per-document facts present now."""
+    """Finds the members a judgement recorded among the per-document facts present now.
+
+    Its index is built on the first search, so a record without judgements never pays for it.
+    """
 
     def __init__(self, items):
-        self.refs = {i.ref for i in items}
-        self.by_name = {}
-        for i in sorted(items, key=lambda i: i.ref):
+        self.items = items
+        self.refs: set | None = None
+        self.by_name: dict = {}
+
+    def _index(self) -> None:
+        self.refs = {i.ref for i in self.items}
+        for i in sorted(self.items, key=lambda i: i.ref):
             self.by_name.setdefault((i.document_id, fold(i.name)), i.ref)
 
     def find(self, members) -> list[tuple[str, str]]:
+        if not members:
+            return []
+        if self.refs is None:
+            self._index()
         found = []
         for m in members or ():
             doc, key = m[0], m[1]
