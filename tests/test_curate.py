@@ -50,6 +50,16 @@ def test_merge_split_and_undo_on_clusters():
     assert [j.id for j in judged] == [1, 2] and outcomes[3].outcome == "undone"
 
 
+def test_a_corrected_start_moves_the_end_with_it():
+    from liaison.resolve.events import Event
+
+    ev = Event("evt-x", "summit", "x", [], date(2023, 5, 15), date(2023, 5, 16), None, None, None, None, None)
+    jm.set_field(ev, "start", "2023-05-14")
+    assert (ev.start, ev.end) == (date(2023, 5, 14), date(2023, 5, 15))
+    jm.set_field(ev, "end", "2023-05-20")
+    assert (ev.start, ev.end) == (date(2023, 5, 14), date(2023, 5, 20))
+
+
 def test_members_are_found_by_name_when_keys_change_and_missing_ones_orphan():
     items = [person("d1", "e7", "Kham Phan Phommathat"), person("d2", "e9", "Khamphan Phommathat")]
     merge = jm.Judgement(1, "merge", "x", "y", {"type": "entity", "a": [["d1", "e1", "Kham Phan Phommathat"]],
@@ -122,7 +132,8 @@ def test_judgements_survive_resolve_and_forced_reextraction(db_url, extractor):
         assert state(store, event["id"]) == after
 
         history = curate.history(store, rec.canonical(event["id"]))
-        assert [h["action"] for h in history][:1] == ["correct"] and history[0]["author"] == "ben"
+        assert [h["action"] for h in history][:2] == ["reject", "correct"] and history[1]["author"] == "ben"
+        assert history[0]["target"].startswith("part:")  # its participations' judgements show too
         assert all(j["outcome"] == "applied" for j in curate.judgements(store))
 
         curate.undo(store, corrected["id"], author="ben", why="checked again: the 3rd was right")

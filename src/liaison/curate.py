@@ -232,8 +232,9 @@ def review_queue(store, limit: int = 50) -> list[dict]:
                 if pair in seen or pair in said_distinct:
                     continue
                 seen.add(pair)
-                score = max(fuzz.token_sort_ratio(fold(x), fold(y)) for x in {a["name"], *a["aliases"]}
-                            for y in {b["name"], *b["aliases"]}) / 100
+                score = max(max(fuzz.token_sort_ratio(fold(x), fold(y)),  # word order, and word breaks
+                                fuzz.ratio(fold(x).replace(" ", ""), fold(y).replace(" ", "")))
+                            for x in {a["name"], *a["aliases"]} for y in {b["name"], *b["aliases"]}) / 100
                 reasons = [f"names alike ({score:.0%})"]
                 if etype == "person":
                     ta, tb = set(person_name(a["name"]).split()), set(person_name(b["name"]).split())

@@ -169,6 +169,9 @@ def amend(things: list, judgements: list[Judgement], kind: str, outcomes: dict[i
 
 
 def set_field(thing, name: str, value) -> None:
+    if name == "start" and value and getattr(thing, "start", None) and getattr(thing, "end", None):
+        moved = date.fromisoformat(value)  # a corrected start moves the end with it: the event keeps its length
+        thing.end = moved + (thing.end - thing.start)
     if name in ("start", "end"):
         value = date.fromisoformat(value) if value else None
     elif name == "titles":

@@ -67,12 +67,19 @@ class Record:
         return dict(row) if row else None
 
     def judgements_about(self, ids: set[str]) -> list[dict]:
-        """Judgements whose target, other side or current target is one of ``ids``, newest first."""
+        """Judgements about ``ids`` (as target, other side, current target or participant) and their undos, newest first."""
         ids = list(ids)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(sa.select(judgements).where(sa.or_(
-                judgements.c.target.in_(ids), judgements.c.other.in_(ids), judgements.c.current.in_(ids)))
-                .order_by(judgements.c.id.desc())).mappings()]
+            about_parts = [c.like(pattern) for i in ids if i for c in (judgements.c.current, judgements.c.target)
+                           for pattern in (f"part:{i}:%", f"part:%:{i}")]
+            rows = [dict(r) for r in conn.execute(sa.select(judgements).where(sa.or_(
+                judgements.c.target.in_(ids), judgements.c.other.in_(ids), judgements.c.current.in_(ids),
+                *about_parts)).order_by(judgements.c.id.desc())).mappings()]
+            undone = {str(r["id"]) for r in rows}
+            if undone:  # and the undos of those judgements
+                rows += [dict(r) for r in conn.execute(sa.select(judgements).where(
+                    judgements.c.action == "undo").where(judgements.c.target.in_(sorted(undone)))).mappings()]
+        return sorted(rows, key=lambda r: -r["id"])
 
     def document_title(self, document_id: str) -> str | None:
         with self.engine.connect() as conn:

@@ -241,7 +241,7 @@ def list_judgements(request: Request, outcome: Optional[str] = Query(None, patte
 def api_history(request: Request, some_id: str):
     """The judgements about an entity or event (the ids merged into it, its participations), newest first."""
     return {"id": request.app.state.store.record().canonical(some_id),
-            "items": full_history(request.app.state.store, some_id)}
+            "items": curate.history(request.app.state.store, some_id)}
 
 
 @api.get("/review")
@@ -287,17 +287,7 @@ def review_page(request: Request, limit: int = Query(30, ge=1, le=200)):
 
 
 def history_of(request: Request, some_id: str) -> list[dict]:
-    return full_history(request.app.state.store, some_id)
-
-
-def full_history(store, some_id: str) -> list[dict]:
-    """curate.history, plus the judgements on this thing's participations (part:EVENT:ENTITY), newest first."""
-    rows = {j["id"]: j for j in curate.history(store, some_id)}
-    current = store.record().canonical(some_id)
-    for j in curate.judgements(store):
-        if j["target"].startswith("part:") and current in j["target"].split(":")[1:]:
-            rows.setdefault(j["id"], j)
-    return sorted(rows.values(), key=lambda j: -j["id"])
+    return curate.history(request.app.state.store, some_id)
 
 
 def members_of(request: Request, kind: str, some_id: str) -> list[dict]:
