@@ -145,7 +145,8 @@ class Writer:
         if resolve_after and (report.counts["stored"] or report.counts["updated"] or self.store.unresolved()):
             from liaison.resolve import resolve
 
-            report.resolution = resolve(self.store, documents=self.changed)
+            with self.store.resolution_lock():
+                report.resolution = resolve(self.store, documents=self.changed)
         report.seconds = time.perf_counter() - self.started
         return report
 

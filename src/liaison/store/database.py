@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -190,6 +191,22 @@ class Store:
                 continue
             return SaveResult(doc_id, "updated" if existing else "stored")
         raise AssertionError("unreachable")
+
+    @contextmanager
+    def resolution_lock(self):
+        """One resolution at a time across processes: on PostgreSQL two ingests finishing together
+        would otherwise delete and insert the same resolved rows at once (SQLite serializes writers)."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT pg_advisory_lock(7412)")
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql("SELECT pg_advisory_unlock(7412)")
+                conn.commit()
 
     def unresolved(self) -> bool:
         """Whether stored facts wait for resolution (a run was killed between storing and resolving)."""
