@@ -26,6 +26,7 @@ def record_dict(store: Store) -> dict:
     evidence: dict[str, list] = {}
     for r in record.entity_evidence():
         evidence.setdefault(r["entity_id"], []).append({"document": r["document_id"], "span": [r["start"], r["end"]]})
+    countries = {e["id"] for e in record.entities(type="country")}  # FORMAT's participants are actors (model.ACTORS)
     entities = [{"id": e["id"], "type": e["type"], "name": e["name"], "aliases": e["aliases"],
                  "country": e["country"], "titles": e["titles"], "external_ids": e["external_ids"],
                  "evidence": evidence.get(e["id"], [])} for e in record.entities()]
@@ -44,7 +45,8 @@ def record_dict(store: Store) -> dict:
                 "qualifier": f["qualifier"], "unit": f["unit"], "subject": f["subject"], "event": f["event"],
                 "document": f["document_id"], "span": [f["start"], f["end"]]} for f in record.figures()]
     return {"documents": docs, "entities": entities, "events": events, "series": record.series(),
-            "participations": record.participations(), "quotes": quotes, "figures": figures}
+            "participations": [p for p in record.participations() if p["entity"] not in countries],
+            "quotes": quotes, "figures": figures}
 
 
 def write_json(store: Store, path: Path | None) -> dict:

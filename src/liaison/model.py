@@ -135,9 +135,19 @@ class DocumentFacts:
         return out
 
 
+ACTORS = ("person", "party", "organization")
+
+
 def document_line(doc: Document, facts: DocumentFacts) -> dict:
-    """One line of `liaison extract` output (../shared/eval/FORMAT.md)."""
+    """One line of `liaison extract` output (../shared/eval/FORMAT.md).
+
+    FORMAT's participants are actors (people, parties, organizations); a country
+    that took part only through parties the text does not name ("parties from
+    countries such as …") stays in the store for the analyses but not in this line.
+    """
     body = facts.to_dict()
+    kinds = {e["id"]: e["type"] for e in body["entities"]}
+    body["participations"] = [p for p in body["participations"] if kinds.get(p["entity"]) in ACTORS]
     return {
         "source": doc.source,
         "title": doc.title,

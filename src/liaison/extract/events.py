@@ -449,9 +449,10 @@ class EventFinder:
         mention_cluster = {(m.start, m.end): assigned[i] for i, m in enumerate(mentions) if i in assigned}
         span_index = SpanIndex(by_span)
 
-        def add(cluster, ent, role, span):
+        def add(cluster, ent, role, span, country_ok=False):
             key = keys.get(id(cluster))
-            if key is None or ent.type not in ("person", "party", "organization"):
+            if key is None or ent.type not in ("person", "party", "organization") and not (
+                    country_ok and ent.type == "country"):
                 return
             k = (key, ent.id)
             rank = ROLES
@@ -491,6 +492,17 @@ class EventFinder:
                     ent = next(x for _, _, x in by_span if x.id == pid)
                     c = mention_cluster.get((in_sentence[0].start, in_sentence[0].end)) if in_sentence else main
                     add(c, ent, "delegation", (s_start, s_end))
+            # "parties … from countries …, such as A, B and C" attended: the countries took part through them
+            such = re.search(r"\bsuch as\b", sentence)
+            if such and ATTEND_CUE.search(sentence) and not NEGATION.search(sentence) and re.search(
+                    r"\bpart(?:y|ies)\b|\bleaders\b|\bdelegat", sentence[:such.start()], re.I):
+                at = mention_cluster.get((in_sentence[0].start, in_sentence[0].end)) if in_sentence else None
+                if at is None or keys.get(id(at)) is None:
+                    here = [m for _, _, m in mention_index.between(*paras.of(s_start))]
+                    at = mention_cluster.get((here[0].start, here[0].end)) if here else main
+                for s, e, ent in span_index.between(s_start + such.end(), s_end):
+                    if ent.type == "country":
+                        add(at, ent, "attendee", (s_start, s_end), country_ok=True)
             if not ents:
                 continue
             p_start, p_end = paras.of(s_start)
