@@ -220,6 +220,12 @@ def test_folder_walk_skips_links_out_of_the_folder(tmp_path):
     assert all("PRIVATE" not in d.body and "DEEP" not in d.body for d in docs)
     assert set(failures) == {"link-out.txt", "etc.txt"}
     assert all("outside the folder" in reason for reason in failures.values())
+    # a pattern is held to the folder it names too, also through a linked folder
+    matched = read(f"{corpus}/**/*.txt")
+    assert sorted(Path(i.source).name for i in matched if isinstance(i, RawDocument)) == ["link-in.txt", "mine.txt"]
+    refused = sorted(Path(i.source).name for i in matched if isinstance(i, ReadFailure))
+    assert refused == ["deep.txt", "etc.txt", "link-out.txt"]
+    assert read(outside / "private.txt")[0].body.startswith("PRIVATE")  # a file named outright is read
 
 
 def test_pipes_and_devices_are_not_read(tmp_path):

@@ -85,11 +85,25 @@ def expand_paths(paths: Iterable[str]) -> Expansion:
             matches = sorted(m for m in glob.glob(arg, recursive=True) if Path(m).is_file())
             if not matches:
                 out.missing.append(ReadFailure(arg, "the pattern matches no file"))
+            root = glob_root(arg).resolve()
             for match in matches:
+                if not Path(match).resolve().is_relative_to(root):  # through a link out of the folder
+                    out.missing.append(ReadFailure(match, "symbolic link leads outside the folder; not read"))
+                    continue
                 add(match)
         else:
             out.missing.append(ReadFailure(arg, "no such file or folder"))
     return out
+
+
+def glob_root(pattern: str) -> Path:
+    """The folder a pattern names before its first wildcard (``corpus/**/*.txt`` → ``corpus``)."""
+    parts = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path(".")
 
 
 def decode(data: bytes, source: str) -> tuple[str, list[str]]:
