@@ -145,8 +145,7 @@ class Writer:
         if resolve_after and (report.counts["stored"] or report.counts["updated"] or self.store.unresolved()):
             from liaison.resolve import resolve
 
-            with self.store.resolution_lock():
-                report.resolution = resolve(self.store, documents=self.changed)
+            report.resolution = resolve(self.store, documents=self.changed)  # takes the resolution lock
         report.seconds = time.perf_counter() - self.started
         return report
 

@@ -42,6 +42,11 @@ def resolve(store, documents: set[str] | None = None) -> ResolveReport:
     documents can affect are re-resolved (see ``resolve.incremental``); the result
     is the same as resolving everything, which is what happens without it.
     """
+    with store.resolution_lock():
+        return _resolve(store, documents)
+
+
+def _resolve(store, documents: set[str] | None) -> ResolveReport:
     started = time.perf_counter()
     record = store.record()
     judged, outcomes = jm.live([jm.Judgement(r["id"], r["action"], r["target"], r["other"], r["payload"] or {})
@@ -64,14 +69,10 @@ def resolve(store, documents: set[str] | None = None) -> ResolveReport:
         scope = inc.entity_scope(items, old_entity, seeds, links)
     else:
         stale_entities, scope = set(), {i.ref for i in items}
-    while True:
-        mine = _relevant(judged, "entity", finder, scope, documents, partial)
-        sub = [i for i in items if i.ref in scope]
-        found: list[Entity] = build_entities(jm.regroup(cluster_entities(sub), mine, "entity", outcomes))
-        widen = _same_base(found, old_entity, scope, stale_entities) if partial else set()
-        if not widen:
-            break
-        scope = inc.entity_scope(items, old_entity, scope | widen, links)
+    scope, sub, mine, found = _settle(
+        "entity", items, scope, old_entity, stale_entities, judged, finder, documents, partial,
+        lambda sub, mine: build_entities(jm.regroup(cluster_entities(sub), mine, "entity", outcomes)),
+        lambda wider: inc.entity_scope(items, old_entity, wider, links))
     entity_status = jm.amend(found, mine, "entity", outcomes, jm.Finder(sub))
     new_entity = {ref: ent.id for ent in found for ref in ent.members}
     member_of = {**old_entity, **new_entity}
@@ -94,14 +95,10 @@ def resolve(store, documents: set[str] | None = None) -> ResolveReport:
         ev_scope = inc.event_scope(doc_events, old_event, ev_seeds, ev_links)
     else:
         stale_events, ev_scope = set(), {e.ref for e in doc_events}
-    while True:
-        ev_mine = _relevant(judged, "event", ev_finder, ev_scope, documents, partial)
-        ev_sub = [e for e in doc_events if e.ref in ev_scope]
-        resolved = build_events(jm.regroup(cluster_events(ev_sub), ev_mine, "event", outcomes))
-        widen = _same_base(resolved, old_event, ev_scope, stale_events) if partial else set()
-        if not widen:
-            break
-        ev_scope = inc.event_scope(doc_events, old_event, ev_scope | widen, ev_links)
+    ev_scope, ev_sub, ev_mine, resolved = _settle(
+        "event", doc_events, ev_scope, old_event, stale_events, judged, ev_finder, documents, partial,
+        lambda sub, mine: build_events(jm.regroup(cluster_events(sub), mine, "event", outcomes)),
+        lambda wider: inc.event_scope(doc_events, old_event, wider, ev_links))
     event_status = jm.amend(resolved, ev_mine, "event", outcomes, jm.Finder(ev_sub))
     new_event = {ref: ev.id for ev in resolved for ref in ev.members}
     event_of = {**old_event, **new_event}
@@ -133,6 +130,18 @@ def resolve(store, documents: set[str] | None = None) -> ResolveReport:
                          len(record.series()), retired, time.perf_counter() - started,
                          len(outcomes), sum(1 for o in outcomes.values() if o.outcome == "orphaned"),
                          scope=len(scope) if partial else None)
+
+
+def _settle(kind, items, scope, old_of, stale, judged, finder, documents, partial, build, widen_to):
+    """Cluster and build what is in scope; while that renumbers clusters outside it, widen the scope."""
+    while True:
+        mine = _relevant(judged, kind, finder, scope, documents, partial)
+        sub = [i for i in items if i.ref in scope]
+        built = build(sub, mine)
+        widen = _same_base(built, old_of, scope, stale) if partial else set()
+        if not widen:
+            return scope, sub, mine, built
+        scope = widen_to(scope | widen)
 
 
 def _payload_refs(j: jm.Judgement) -> list:
@@ -200,7 +209,8 @@ def fact_overrides(record, judged, outcomes, member_of: dict, event_of: dict, fi
             if quote_at is None:
                 quote_at, figure_at = record.fact_positions()
             at = (quote_at if j.about == "quote" else figure_at).get((p.get("document"), p.get("start"), p.get("end")))
-            target = f"{j.about}:{at}" if at is not None else None
+            # by position, not row id: re-extraction renumbers rows, never the text
+            target = fact_key(j.about, p["document"], p["start"], p["end"]) if at is not None else None
         if target is None:
             outcomes[j.id] = jm.Outcome("orphaned", f"{j.target} is no longer in the record")
             continue
@@ -209,6 +219,11 @@ def fact_overrides(record, judged, outcomes, member_of: dict, event_of: dict, fi
             "status", "rejected" if j.action == "reject" else "checked")
         rows[(target, field)] = {"target": target, "field": field, "value": value, "judgement_id": j.id}
     return list(rows.values())
+
+
+def fact_key(kind: str, document_id: str, start: int, end: int) -> str:
+    """How overrides name a quote or figure: where it sits in its document."""
+    return f"{kind}:{document_id}:{start}-{end}"
 
 
 def _holder(assigned: dict, refs: list) -> str | None:

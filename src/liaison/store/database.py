@@ -194,10 +194,23 @@ class Store:
 
     @contextmanager
     def resolution_lock(self):
-        """One resolution at a time across processes: on PostgreSQL two ingests finishing together
-        would otherwise delete and insert the same resolved rows at once (SQLite serializes writers)."""
+        """One resolution at a time across processes: a resolution reads the facts, then swaps in
+        what it made of them; another one (an ingest finishing, a judgement, ``liaison resolve``)
+        in between would be lost. PostgreSQL: an advisory lock; a SQLite file: a lock file beside
+        it (``flock``; SQLite's own lock only covers one transaction). Not re-entrant."""
         if self.dialect != "postgresql":
-            yield
+            path = self.engine.url.database
+            if not path or path == ":memory:":
+                yield
+                return
+            import fcntl
+
+            with open(f"{path}.resolve-lock", "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql("SELECT pg_advisory_lock(7412)")

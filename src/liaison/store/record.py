@@ -361,8 +361,8 @@ class Record:
     def _kept(self, kind: str, rows: list[dict]) -> list[dict]:
         said, _ = self.verdicts()
         out = []
-        for r in rows:
-            status = said.get(f"{kind}:{r['id']}", {}).get("status")
+        for r in rows:  # overrides name a quote or figure by where it sits (resolve.fact_key)
+            status = said.get(f"{kind}:{r['document_id']}:{r['start']}-{r['end']}", {}).get("status")
             if status != "rejected":
                 out.append({**r, "status": status} if status else r)
         return out
