@@ -95,7 +95,7 @@ def main() -> None:
         doc_ids = [d["id"] for d in store.documents(limit=200)]
         store.close()
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "liaison.cli", "serve", "--db", str(db), "--port", str(port),
+        server = subprocess.Popen([sys.executable, "-m", "liaison", "serve", "--db", str(db), "--port", str(port),
                                    "--workers", str(args.workers)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"

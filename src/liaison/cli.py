@@ -488,21 +488,18 @@ from liaison.cli_curate import register as register_curation  # noqa: E402  (use
 
 register_curation(app)  # users, merge, split, correct, reject, confirm, distinct, undo, history, judgements
 
-from liaison.cli_analyze import analyze_app  # noqa: E402
-
-app.add_typer(analyze_app, name="analyze")
-
-from liaison.cli_report import report  # noqa: E402
-
-app.command()(report)
-
 from liaison.cli_scale import load  # noqa: E402
 
 app.command()(load)
+
+from liaison.cli_analyze import analyze_app  # noqa: E402
+
+app.add_typer(analyze_app, name="analyze")
 
 from liaison.cli_admin import register as register_admin  # noqa: E402  (backup, restore)
 
 register_admin(app)
 
-if __name__ == "__main__":
-    app()
+from liaison.cli_report import report  # noqa: E402
+
+app.command()(report)
