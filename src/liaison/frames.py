@@ -51,6 +51,7 @@ class RecordFrames:
         self.data_dir = Path(data_dir) if data_dir else None
         self.record = store.record()
         self._years: dict[str, int | None] | None = None
+        self.regimes_table = None  # the data folder's regime table, read on first use (analyze.common)
 
     @classmethod
     def open(cls, db: str, data: str | Path | None = None) -> "RecordFrames":

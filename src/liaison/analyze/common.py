@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from liaison.analyze.regimes import Regimes
 from liaison.frames import RecordFrames, _date
 
 
-@functools.lru_cache(maxsize=4)
-def _regimes(path: str | None) -> Regimes:
-    return Regimes.load(path)
-
-
 def regimes_for(rec: RecordFrames) -> Regimes:
-    return _regimes(str(Path(rec.data_dir).resolve()) if rec.data_dir else None)
+    """The regime table of the record's data folder, read once per opened record."""
+    if rec.regimes_table is None:
+        rec.regimes_table = Regimes.load(str(Path(rec.data_dir).resolve()) if rec.data_dir else None)
+    return rec.regimes_table
 
 
 def select_events(rec: RecordFrames, event=None, series=None, since=None, until=None) -> list[dict]:
