@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from liaison.store import Store
 from liaison.store.schema import users as users_table
 from liaison.store.users import UserError, Users, hash_token
 from liaison.web import create_app
-from liaison.web.auth import SESSION_COOKIE, Sessions
+from liaison.web.auth import SECRET_ENV, SESSION_COOKIE, Sessions, key_path, signing_key
 from liaison.web.ratelimit import Limits, Rate, TokenBucket
 
 
@@ -59,13 +60,25 @@ def test_revoke_and_rotate_end_old_tokens(store, people):
     u.revoke("alice")
     assert u.by_token(new) is None
     with pytest.raises(UserError, match="exists already"):
-        u.add("alice")
+        u.add("root")
     with pytest.raises(UserError, match="role 'owner'"):
         u.add("bob", role="owner")
     with pytest.raises(UserError, match="must be 1-64"):
         u.add("bob smith")
     with pytest.raises(UserError, match="no user 'carol'"):
         u.revoke("carol")
+
+
+def test_rotate_does_not_bring_back_a_revoked_user_but_add_does(store, people):
+    u = people["users"]
+    u.revoke("alice")
+    with pytest.raises(UserError, match="was revoked.*users add alice"):
+        u.rotate("alice")
+    assert not u.get("alice").active and u.by_token(people["alice"]) is None
+    back, token = u.add("alice", role="admin")  # the way back is on purpose, with a new token and role
+    assert back.active and back.role == "admin" and u.by_token(token).name == "alice"
+    assert u.by_token(people["alice"]) is None
+    assert [x.name for x in u.all()].count("alice") == 1
 
 
 def test_reading_needs_nobody_and_a_bad_token_gets_401(store, people):
@@ -124,6 +137,74 @@ def test_sessions_are_signed_per_database_and_end_with_the_token(store, people, 
     other_store.close()
     people["users"].rotate("alice")
     assert "alice (editor)" not in client.get("/").text
+
+
+def test_the_signing_key_is_kept_outside_the_database(tmp_path, monkeypatch):
+    import os
+    import shutil
+    import stat
+
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    db = tmp_path / "live" / "record.db"
+    db.parent.mkdir()
+    store = Store.open(str(db))
+    _, token = Users(store.engine).add("alice")
+    client = TestClient(create_app("unused", store=store))
+    sign_in(client, token)
+    cookie = client.cookies[SESSION_COOKIE]
+    key_file = tmp_path / "live" / "record.db.key"
+    assert key_file.exists() and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = bytes.fromhex(key_file.read_text().strip())
+    with store.engine.connect() as conn:  # nothing in any table holds the key
+        for table in sa.inspect(conn).get_table_names():
+            dump = str(conn.execute(sa.text(f'SELECT * FROM "{table}"')).all())
+            assert key.hex() not in dump, table
+    # a second process serving the same database (serve --workers) reads the same key
+    second = TestClient(create_app("unused", store=Store.open(str(db))), cookies={SESSION_COOKIE: cookie})
+    assert "alice (editor)" in second.get("/").text
+    # whoever has only the database (a copy, a backup, Datasette) cannot make a cookie that works
+    store.close()
+    (tmp_path / "copy").mkdir()
+    for suffix in ("", "-wal", "-shm"):
+        if Path(str(db) + suffix).exists():
+            shutil.copy(str(db) + suffix, tmp_path / "copy" / ("record.db" + suffix))
+    copy = TestClient(create_app("unused", store=Store.open(str(tmp_path / "copy" / "record.db"))),
+                      cookies={SESSION_COOKIE: cookie})
+    assert "alice (editor)" not in copy.get("/").text
+    assert (tmp_path / "copy" / "record.db.key").read_text() != key_file.read_text()
+    # a key file others can read is refused, saying how to fix it
+    os.chmod(key_file, 0o644)
+    with pytest.raises(ValueError, match="chmod 600"):
+        create_app("unused", store=Store.open(str(db)))
+
+
+def test_liaison_secret_replaces_the_key_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(SECRET_ENV, "s" * 40)
+    first, second = (Store.open(str(tmp_path / name)) for name in ("a.db", "b.db"))
+    _, token = Users(first.engine).add("alice")
+    client = TestClient(create_app("unused", store=first))
+    sign_in(client, token)
+    assert not (tmp_path / "a.db.key").exists()
+    assert Sessions(signing_key(second.engine.url)).read(client.cookies[SESSION_COOKIE]).name == "alice"
+    monkeypatch.setenv(SECRET_ENV, "too short")
+    with pytest.raises(ValueError, match="at least 32 characters"):
+        signing_key(first.engine.url)
+    first.close()
+    second.close()
+
+
+def test_key_files_of_server_databases_live_in_the_data_home(tmp_path):
+    url = sa.make_url("postgresql+psycopg://liaison:pw@db.internal:5432/record")
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    path = key_path(url, env)
+    assert path.parent == tmp_path / "data" / "liaison" and path.suffix == ".key"
+    assert "pw" not in path.name and path == key_path(sa.make_url(str(url).replace("pw", "other")), env)
+    assert key_path(sa.make_url("postgresql+psycopg://liaison@db.internal:5432/other"), env) != path
+    key = signing_key(url, environ=env)
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600 and signing_key(url, environ=env) == key
+    assert key_path(url, {"HOME": "/x"}).parent == Path.home() / ".local" / "share" / "liaison"
+    fresh = sa.make_url("postgresql+psycopg://liaison@db.internal:5432/readonly")
+    assert len(signing_key(fresh, read_only=True, environ=env)) == 32 and not key_path(fresh, env).exists()
 
 
 def test_session_expiry():
@@ -202,3 +283,9 @@ def test_users_cli(tmp_path):
     assert Users(Store.open(db).engine).by_token(token) is None
     missing = runner.invoke(app, ["users", "revoke", "nobody", "--db", db])
     assert missing.exit_code == 1 and "no user 'nobody'" in missing.output
+    revoked = runner.invoke(app, ["users", "rotate", "maria", "--db", db])
+    assert revoked.exit_code == 2 and "was revoked" in revoked.output and "liaison_" not in revoked.output
+    assert not Users(Store.open(db).engine).get("maria").active
+    back = runner.invoke(app, ["users", "add", "maria", "--db", db])
+    assert back.exit_code == 0 and "added maria (editor)" in back.output
+    assert Users(Store.open(db).engine).by_token(re.search(r"liaison_\S+", back.output).group(0)).name == "maria"

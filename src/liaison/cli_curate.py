@@ -34,7 +34,7 @@ def users_add(name: str = typer.Argument(..., help="a short name, shown as the a
               role: str = typer.Option("editor", "--role", help="editor (judges, undoes their own) or admin "
                                                                 "(also undoes anyone's)"),
               db: Optional[str] = DbOption):
-    """Add a user and print their token once."""
+    """Add a user (or bring back a revoked one) and print their token once."""
     from liaison.store.users import UserError
 
     try:
@@ -68,13 +68,13 @@ def users_revoke(name: str, db: Optional[str] = DbOption):
 
 @users_app.command("rotate")
 def users_rotate(name: str, db: Optional[str] = DbOption):
-    """Give a user a new token (the old one stops working); also re-activates a revoked user."""
+    """Give an active user a new token (the old one stops working); a revoked user needs `users add` again."""
     from liaison.store.users import UserError
 
     try:
         user, token = _users(db).rotate(name)
     except UserError as exc:
-        fail(str(exc))
+        fail(str(exc), 2)
     _print_token(user.name, user.role, token, "new token for")
 
 

@@ -1,4 +1,4 @@
-"""Who may write to the record: users, their roles and tokens; and the database's own secrets.
+"""Who may write to the record: users, their roles and tokens.
 
 A token is ``liaison_`` followed by ``secrets.token_urlsafe(32)`` (256 random bits). It is
 shown once, when it is made; the database keeps only its SHA-256. A fast hash is enough
@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from liaison.store.schema import app_secrets, users
+from liaison.store.schema import users
 
 ROLES = ("editor", "admin")
 TOKEN_PREFIX = "liaison_"
@@ -70,21 +70,32 @@ class Users:
         self.engine = engine
 
     def add(self, name: str, role: str = "editor") -> tuple[User, str]:
-        """A new user and their token (the only time the token exists outside the holder's hands)."""
+        """A new user and their token (the only time the token exists outside the holder's hands).
+
+        Adding a revoked user again brings them back with a new token and the role given
+        (``rotate`` refuses to: un-revoking someone is a decision of its own).
+        """
         if not NAME.fullmatch(name or ""):
             raise UserError(f"user name {name!r} must be 1-64 letters, digits, '.', '_', '@' or '-', "
                             "starting with a letter or digit")
         if role not in ROLES:
             raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
-        if self.get(name) is not None:
+        existing = self.get(name)
+        if existing is not None and existing.active:
             raise UserError(f"a user {name!r} exists already; `liaison users rotate {name}` gives them a new token")
         token = new_token()
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(users.insert().values(name=name, role=role, token_hash=hash_token(token),
-                                                   created_at=_now()))
-        except sa.exc.IntegrityError:
-            raise UserError(f"a user {name!r} exists already") from None
+        with self.engine.begin() as conn:
+            if existing is not None:  # a revoked user comes back, under the same name, with a new token
+                done = conn.execute(users.update().where(users.c.name == name, users.c.revoked_at.is_not(None))
+                                    .values(role=role, token_hash=hash_token(token), revoked_at=None)).rowcount
+                if done != 1:
+                    raise UserError(f"a user {name!r} exists already")
+            else:
+                try:
+                    conn.execute(users.insert().values(name=name, role=role, token_hash=hash_token(token),
+                                                       created_at=_now()))
+                except sa.exc.IntegrityError:
+                    raise UserError(f"a user {name!r} exists already") from None
         return self.get(name), token
 
     def get(self, name: str) -> User | None:
@@ -104,12 +115,20 @@ class Users:
         return self.get(name)
 
     def rotate(self, name: str) -> tuple[User, str]:
-        """A new token for a user (the old one, and sessions signed in with it, stop working)."""
-        self._existing(name)
+        """A new token for an active user (the old one, and sessions signed in with it, stop working).
+
+        A revoked user stays revoked: ``add`` brings them back, on purpose.
+        """
+        user = self._existing(name)
+        if not user.active:
+            raise UserError(f"{name!r} was revoked; rotating does not bring them back: "
+                            f"`liaison users add {name}` does (with a new token)")
         token = new_token()
         with self.engine.begin() as conn:
-            conn.execute(users.update().where(users.c.name == name).values(
-                token_hash=hash_token(token), revoked_at=None))
+            done = conn.execute(users.update().where(users.c.name == name, users.c.revoked_at.is_(None))
+                                .values(token_hash=hash_token(token))).rowcount
+        if done != 1:  # revoked between the check and the update
+            raise UserError(f"{name!r} was revoked; `liaison users add {name}` brings them back")
         return self.get(name), token
 
     def by_token(self, token: str) -> User | None:
@@ -128,19 +147,3 @@ class Users:
         if user is None:
             raise UserError(f"no user {name!r}; `liaison users list` shows who there is")
         return user
-
-    # -- secrets -------------------------------------------------------------------------
-
-    def secret(self, name: str) -> bytes:
-        """A random secret kept in this database, made the first time it is asked for."""
-        with self.engine.connect() as conn:
-            value = conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == name)).scalar()
-        if value is None:
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(app_secrets.insert().values(name=name, value=secrets.token_hex(32)))
-            except sa.exc.IntegrityError:
-                pass  # another process made it first: use theirs
-            with self.engine.connect() as conn:
-                value = conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == name)).scalar_one()
-        return bytes.fromhex(value)

@@ -4,8 +4,9 @@ Reading needs nobody. Writing needs a user (``liaison users add NAME``):
 
 - the API takes ``Authorization: Bearer <token>``;
 - the explorer's sign-in form takes the token once and sets a session cookie
-  (HttpOnly, SameSite=Strict) signed with HMAC-SHA256 under a secret kept in the
-  database itself, so two databases never accept each other's sessions;
+  (HttpOnly, SameSite=Strict) signed with HMAC-SHA256 under a key kept *outside* the
+  database (``signing_key``), so reading the database (a backup, a copy opened in
+  Datasette) is not enough to forge a session;
 - every form carries a CSRF token derived from the session (synchronizer token); the
   sign-in form, before there is a session, uses a double-submit cookie.
 
@@ -21,9 +22,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
+import stat
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -33,6 +37,7 @@ from liaison.store.users import User, Users
 SESSION_COOKIE = "liaison_session"
 LOGIN_COOKIE = "liaison_login"
 SESSION_SECONDS = 12 * 3600
+SECRET_ENV = "LIAISON_SECRET"
 UNSET = object()
 
 
@@ -61,8 +66,89 @@ class Session:
     issued: int
 
 
+# -- the session-signing key, kept outside the database ----------------------------------------
+
+
+def key_path(url, environ=None) -> Path | None:
+    """Where the signing key of the database at ``url`` (an SQLAlchemy URL) lives when
+    LIAISON_SECRET is not set: ``<db>.key`` beside an SQLite file; for any other database,
+    ``$XDG_DATA_HOME/liaison/<hash of the URL>.key`` (default ``~/.local/share/liaison/``).
+    None for an in-memory SQLite database (its key lives as long as the process)."""
+    env = os.environ if environ is None else environ
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
+            return None
+        db = Path(url.database).expanduser().resolve()
+        return db.with_name(db.name + ".key")
+    base = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "liaison"
+    name = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:24]
+    return base / f"{name}.key"
+
+
+def signing_key(url, *, read_only: bool = False, environ=None) -> bytes:
+    """The key session cookies and CSRF tokens are signed with (read once, when the app is made).
+
+    ``LIAISON_SECRET`` (at least 32 characters) if set; else the key file ``key_path`` names,
+    made on first use with mode 0600 and shared by every process serving that database
+    (``serve --workers``). A read-only server never writes: without a key file it signs
+    with a key of its own (nobody can sign in to it anyway).
+    """
+    env = os.environ if environ is None else environ
+    given = env.get(SECRET_ENV, "")
+    if given:
+        if len(given) < 32:
+            raise ValueError(f"{SECRET_ENV} must be at least 32 characters (for instance the output of "
+                             "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        return hashlib.sha256(b"liaison-session-key|" + given.encode()).digest()
+    path = key_path(url, env)
+    if path is None:
+        return secrets.token_bytes(32)
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        if read_only:
+            return secrets.token_bytes(32)
+    return _make_key(path)
+
+
+def _read_key(path: Path) -> bytes:
+    info = path.stat()
+    if os.name == "posix" and info.st_mode & 0o077:
+        raise ValueError(f"the session key file {path} can be read by others (mode {stat.filemode(info.st_mode)}): "
+                         f"`chmod 600 {path}`, or delete it to make a new one (signing everyone out)")
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) < 32:
+        raise ValueError(f"the session key file {path} does not hold a key (64 hex digits): "
+                         "delete it to make a new one (signing everyone out)")
+    return key
+
+
+def _make_key(path: Path) -> bytes:
+    """Write a new key to ``path`` atomically (a temporary file linked into place): of several
+    processes starting at once, one wins and all read its key."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+    finally:
+        tmp.unlink(missing_ok=True)
+    return _read_key(path)
+
+
 class Sessions:
-    """Signs and reads session cookies and CSRF tokens with one database's secret."""
+    """Signs and reads session cookies and CSRF tokens with one key (``signing_key``)."""
 
     def __init__(self, secret: bytes, max_age: int = SESSION_SECONDS):
         self.secret = secret

@@ -1,8 +1,8 @@
 """Writing to the record: sign-in, and the routes and pages people correct the record with.
 
 ``install(app, read_only=…, limits=…)`` wires it all onto one app: the users of its
-database, the session signer (keyed by a secret kept in that database), the rate
-limiter, the read-only guard and the routes. Nothing here is global.
+database, the session signer (keyed by ``auth.signing_key``, kept outside the database),
+the rate limiter, the read-only guard and the routes. Nothing here is global.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
     users = Users(app.state.store.engine)
     app.state.users = users
     app.state.read_only = read_only
-    app.state.sessions = auth.Sessions(users.secret("session"))
+    app.state.sessions = auth.Sessions(auth.signing_key(app.state.store.engine.url, read_only=read_only))
     app.state.limiter = Limiter(limits or Limits())
     app.state.templates.env.globals["curation"] = curation_context
 
