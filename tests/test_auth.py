@@ -123,6 +123,26 @@ def test_sign_in_refuses_bad_tokens_stale_forms_other_sites_and_open_redirects(s
     assert away.headers["location"] == "/"
 
 
+def test_forms_from_a_null_origin_are_refused_and_pages_cannot_be_framed(store, people):
+    client = client_for(store)
+    page = client.get("/login")
+    form = {"token": people["alice"], "csrf": csrf_of(page.text.split('class="login"')[1])}
+    null = client.post("/login", data=form, headers={"Origin": "null"}, follow_redirects=False)
+    assert null.status_code == 403 and "Origin: null" in null.text
+    assert SESSION_COOKIE not in null.headers.get("set-cookie", "")
+    ok = client.post("/login", data=form, headers={"Origin": "http://testserver"}, follow_redirects=False)
+    assert ok.status_code == 303
+    token = csrf_of(client.get("/").text)
+    write = client.post("/curate/confirm", data={"target": "evt-anything", "csrf": token}, headers={"Origin": "null"},
+                        follow_redirects=False)
+    assert write.status_code == 403 and "Origin: null" in write.text
+    out = client.post("/logout", data={"csrf": token}, headers={"Origin": "null"}, follow_redirects=False)
+    assert out.status_code == 403 and "alice (editor)" in client.get("/").text
+    for path in ("/", "/login", "/api/events"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["x-frame-options"] == "DENY"
+
+
 def test_sessions_are_signed_per_database_and_end_with_the_token(store, people, tmp_path):
     client = client_for(store)
     sign_in(client, people["alice"])

@@ -68,11 +68,13 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")  # no framing: one click merges (clickjacking)
         if request.url.path not in ("/docs", "/redoc") and not request.url.path.startswith("/docs"):
             response.headers.setdefault(
                 "Content-Security-Policy",
                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'")
+                "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+                "frame-ancestors 'none'")
         return response
 
     @app.exception_handler(NotFound)

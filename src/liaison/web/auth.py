@@ -245,9 +245,18 @@ def require_writer(request: Request, *, form: dict | None = None) -> User:
 
 
 def check_origin(request: Request) -> None:
-    """A browser's form post must come from this site (defence in depth beside CSRF tokens)."""
+    """A browser's form post must come from this site (defence in depth beside CSRF tokens).
+
+    ``Origin: null`` (a sandboxed frame, a data: or file: page, a cross-site redirect) is
+    refused too: a form of this site always names it. No Origin at all (curl, an old
+    browser) is left to the CSRF token.
+    """
     origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
+    if origin is None:
+        return
+    if origin.strip().lower() == "null":
+        raise AuthError(403, "A form from a page without an origin (Origin: null) may not change the record.")
+    if urlsplit(origin).netloc != request.headers.get("host", ""):
         raise AuthError(403, f"A form from another site ({origin}) may not change the record.")
 
 

@@ -162,6 +162,7 @@ async def login(request: Request):
 @pages.post("/logout")
 async def logout(request: Request):
     form = await read_form(request)
+    auth.check_origin(request)
     session = auth.session_of(request)
     if session is not None and not request.app.state.sessions.csrf_ok(session, one(form, "csrf")):
         raise auth.AuthError(403, "The form's CSRF token is missing or stale: reload the page and try again.")
