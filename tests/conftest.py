@@ -74,6 +74,45 @@ def db_url(request, tmp_path) -> str:
     return url
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server():
+    """Serves apps over real HTTP for a test module: ``url = live_server(app)`` starts uvicorn on
+    127.0.0.1 (a free port) in a thread; every server stops when the module is done."""
+    import threading
+    import time
+
+    import uvicorn
+
+    running = []
+
+    def start(app) -> str:
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        running.append((server, thread))
+        deadline = time.time() + 20
+        while not server.started and time.time() < deadline:
+            time.sleep(0.05)
+        if not server.started:
+            raise RuntimeError(f"the test server on 127.0.0.1:{port} did not start within 20s")
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in running:
+        server.should_exit = True
+    for server, thread in running:
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def store(db_url):
     from liaison.store import Store

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -21,20 +18,12 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, extractor):
+def server(tmp_path_factory, extractor, live_server):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"CI must install Chromium ({CHROMIUM} is missing; .ci/run apt-gets it)")
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
-    import uvicorn
-
     from liaison.pipeline import ingest
     from liaison.store import Store
     from liaison.web import create_app
@@ -42,17 +31,7 @@ def server(tmp_path_factory, extractor):
     db = tmp_path_factory.mktemp("browser") / "sample.db"
     store = Store.open(str(db))
     ingest([str(ROOT / "data" / "sample")], store, extractor, max_bytes=5_000_000)
-    port = free_port()
-    config = uvicorn.Config(create_app(str(db), store=store), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    return live_server(create_app(str(db), store=store))
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,10 @@ duplicate persons, correct an event's date, reject a wrong participation, and se
 from __future__ import annotations
 
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, SHOTS, free_port
+from test_browser import CHROMIUM, SHOTS
 from typer.testing import CliRunner
 
 from conftest import FIXTURES
@@ -21,11 +19,9 @@ CORPUS = FIXTURES / "curation"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, extractor):
+def served(tmp_path_factory, extractor, live_server):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
-    import uvicorn
-
     from liaison.pipeline import ingest
     from liaison.store import Store
     from liaison.store.users import Users
@@ -35,17 +31,7 @@ def served(tmp_path_factory, extractor):
     store = Store.open(str(db))
     ingest([str(CORPUS)], store, extractor, max_bytes=5_000_000)
     _, token = Users(store.engine).add("maria")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db), store=store), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "db": str(db), "store": store, "token": token}
-    server.should_exit = True
-    thread.join(timeout=10)
+    return {"url": live_server(create_app(str(db), store=store)), "db": str(db), "store": store, "token": token}
 
 
 @pytest.fixture(scope="module")

@@ -195,3 +195,78 @@ def test_cli_judgements_survive_resolve_and_show_in_history(world, monkeypatch):
     listed = runner.invoke(app, ["judgements", "--db", db], env={"COLUMNS": "200"})
     assert listed.output.count("applied") == 3
     assert "no orphaned judgements" in runner.invoke(app, ["judgements", "--orphaned", "--db", db]).output
+
+
+def test_serve_read_only_writes_nothing_even_over_a_read_only_file(base_db, tmp_path):
+    """`liaison serve --read-only` as a user runs it: no migration, no key file, no -wal/-shm, no row."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    from conftest import free_port
+
+    folder = tmp_path / "frozen"
+    folder.mkdir()
+    db = folder / "record.db"
+    shutil.copy(base_db, db)
+    assert not Path(f"{base_db}-wal").exists() or Path(f"{base_db}-wal").stat().st_size == 0
+    store = Store.open(str(db))
+    _, token = Users(store.engine).add("erin")
+    record = store.record()
+    person = record.entities(type="person")[0]["id"]
+    talks = next(e["id"] for e in record.events() if "Mulenga" in e["name"])
+    store.close()
+    before = (hashlib.sha256(db.read_bytes()).hexdigest(), db.stat().st_mtime_ns, sorted(os.listdir(folder)))
+    assert before[2] == ["record.db"]
+    os.chmod(db, 0o444)
+    os.chmod(folder, 0o555)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "LIAISON_SECRET"}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("liaison")), "serve", "--read-only", "--db", str(db),
+                               "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while True:
+            try:
+                httpx.get(base + "/api/me", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.time() < deadline, "the read-only server did not start within 60s"
+                time.sleep(0.2)
+        for path in ("/", f"/entities/{person}", f"/events/{talks}", "/review", "/search?q=Kisanga", "/timeline",
+                     "/api/events", f"/api/history/{talks}", "/api/judgements", "/login"):
+            assert httpx.get(base + path, timeout=30).status_code == 200, path
+        login = httpx.post(base + "/login", data={"token": token}, timeout=10)
+        assert login.status_code == 403 and "read-only" in login.text
+        write = httpx.post(base + "/api/judgements/confirm", json={"target": talks},
+                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert write.status_code == 403
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        os.chmod(folder, 0o755)
+        os.chmod(db, 0o644)
+    after = (hashlib.sha256(db.read_bytes()).hexdigest(), db.stat().st_mtime_ns, sorted(os.listdir(folder)))
+    assert after == before  # not a byte, not a file (no record.db.key, no -wal/-shm)
+
+
+def test_a_read_only_store_refuses_writes(base_db, tmp_path):
+    import sqlalchemy as sa
+
+    db = tmp_path / "record.db"
+    shutil.copy(base_db, db)
+    Store.open(str(db)).close()
+    store = Store.open(str(db), read_only=True)
+    try:
+        assert store.record().entities(type="person")
+        with pytest.raises(sa.exc.OperationalError, match="readonly|read-only|query_only"):
+            Users(store.engine).add("mallory")
+    finally:
+        store.close()

@@ -35,11 +35,11 @@ def settings(db=None, data=None, model=None, max_bytes=None) -> Settings:
         raise typer.Exit(2) from None
 
 
-def open_store(cfg: Settings, create: bool = True):
+def open_store(cfg: Settings, create: bool = True, read_only: bool = False):
     from liaison.store import Store
 
     try:
-        return Store.open(cfg.db, create=create)
+        return Store.open(cfg.db, create=create, read_only=read_only)
     except FileNotFoundError as exc:
         err.print(Text("error: ", style="red") + Text(str(exc)))
         raise typer.Exit(2) from None
@@ -461,7 +461,7 @@ def serve(db: Optional[str] = DbOption,
     from liaison.web import create_app
 
     cfg = settings(db)
-    store = open_store(cfg, create=False)
+    store = open_store(cfg, create=False, read_only=read_only)  # read-only writes nothing, not even migrations
     out.print(f"Liaison explorer on http://{host}:{port}/  (API docs at /docs; Ctrl-C stops it)")
     if workers > 1:
         store.close()

@@ -54,6 +54,59 @@ def _migrate_sqlite(url: str) -> None:
         engine.dispose()
 
 
+def _read_only_engine(url: str) -> sa.Engine:
+    """An engine that cannot write, for `liaison serve --read-only`; no migrations run.
+
+    SQLite opens with ``mode=ro``; a file nobody may write (no write permission bits) and
+    without a WAL to replay opens ``immutable=1``, which creates no -wal/-shm files either
+    (a WAL database in a read-only folder can be read no other way). PostgreSQL sessions are
+    ``default_transaction_read_only``. A database older than this code is refused, saying how
+    to upgrade it.
+    """
+    from urllib.parse import quote
+
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):]).resolve()
+        wal = Path(f"{path}-wal")
+        frozen = not path.stat().st_mode & 0o222 and not (wal.exists() and wal.stat().st_size)
+
+        def sqlite_engine(mode: str) -> sa.Engine:
+            engine = sa.create_engine(sa.engine.URL.create(
+                "sqlite", database="file:" + quote(str(path)), query={mode: "1" if mode == "immutable" else "ro",
+                                                                       "uri": "true"}),
+                connect_args={"timeout": 60})
+
+            @sa.event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn, _record):
+                dbapi_conn.execute("PRAGMA query_only=ON")
+                dbapi_conn.execute("PRAGMA foreign_keys=ON")
+                dbapi_conn.execute("PRAGMA busy_timeout=60000")
+            return engine
+
+        engine = sqlite_engine("immutable" if frozen else "mode")
+        if not frozen:
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+            except sa.exc.OperationalError:  # a WAL database in a folder we may not write to
+                engine.dispose()
+                engine = sqlite_engine("immutable")
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True,
+                                  connect_args={"options": "-c default_transaction_read_only=on"})
+    latest = max(number for number, _, _ in migrations.MIGRATIONS)
+    with engine.connect() as conn:
+        try:
+            version = conn.execute(sa.select(sa.func.max(migrations.schema_migrations.c.version))).scalar() or 0
+        except sa.exc.DBAPIError:
+            version = 0
+    if version < latest:
+        engine.dispose()
+        raise ValueError(f"the database is at schema version {version} and this Liaison needs {latest}; "
+                         "read-only, it cannot upgrade it: open it once without --read-only (`liaison stats`) first")
+    return engine
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -71,10 +124,13 @@ class Store:
         self.dialect = engine.dialect.name
 
     @classmethod
-    def open(cls, db: str, *, create: bool = True) -> "Store":
+    def open(cls, db: str, *, create: bool = True, read_only: bool = False) -> "Store":
+        """``read_only`` opens without writing anything (no migrations; see ``_read_only_engine``)."""
         url = database_url(db)
-        if url.startswith("sqlite:///") and not create and not Path(url[len("sqlite:///"):]).exists():
+        if url.startswith("sqlite:///") and (read_only or not create) and not Path(url[len("sqlite:///"):]).exists():
             raise FileNotFoundError(f"no database at {url[len('sqlite:///'):]}; run `liaison ingest PATH` first")
+        if read_only:
+            return cls(_read_only_engine(url))
         kwargs: dict = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 60}

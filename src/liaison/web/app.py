@@ -50,7 +50,7 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
     app = FastAPI(title="Liaison", version=__version__, lifespan=lifespan,
                   description="The record of inter-party diplomacy: documents, entities, events, participations, "
                               "quotes and figures, each with its evidence. Read-only.")
-    app.state.store = store or Store.open(db, create=False)
+    app.state.store = store or Store.open(db, create=False, read_only=read_only)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["version"] = __version__
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -78,7 +78,12 @@ def key_path(url, environ=None) -> Path | None:
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
             return None
-        db = Path(url.database).expanduser().resolve()
+        name = url.database
+        if name.startswith("file:"):  # opened as a URI (read-only): file:/path/with%20quoting
+            from urllib.parse import unquote
+
+            name = unquote(name[len("file:"):])
+        db = Path(name).expanduser().resolve()
         return db.with_name(db.name + ".key")
     base = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "liaison"
     name = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:24]
