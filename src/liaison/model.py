@@ -47,6 +47,7 @@ class Document:
     language: str | None = None
     url: str | None = None
     warnings: list[str] = field(default_factory=list)
+    raw_hash: str | None = None  # of the input before cleaning: unchanged input is skipped uncleaned
 
     @property
     def word_count(self) -> int:

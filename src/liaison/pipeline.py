@@ -3,7 +3,7 @@
 The CLI, the benchmarks and the tests call :func:`ingest`; it holds no state of
 its own beyond the objects passed in. :class:`Writer` is the one place that
 decides what happens to a document (stored, updated, unchanged, duplicate) and
-stores it; :func:`analysed` routes documents and extracts the relevant ones, in
+stores it, a batch of documents and their log rows per transaction; :func:`analysed` routes documents and extracts the relevant ones, in
 this process or in a pool of worker processes, and gives them back in order.
 ``liaison.distributed`` runs the same analysis on Dask workers and hands the
 results to the same Writer.
@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from liaison.extract import Extractor
-from liaison.ingest import ReadFailure, prepare, read_paths
+from liaison.ingest import ReadFailure, prepare, raw_hash, read_paths
 from liaison.ingest import minhash
 from liaison.ingest.relevance import ROUTER_VERSION, Router
 from liaison.model import Document, DocumentFacts, RawDocument
@@ -30,6 +30,13 @@ from liaison.store import Store
 # Documents held between reading and storing, at most (routed-out documents waiting behind a batch
 # still being extracted count too): memory stays bounded however long the input is.
 MAX_PENDING = 1024
+# The writer stores up to this many documents (with their facts and log rows) in one transaction,
+# and holds an outcome at most about this long before storing it: a killed run loses at most one
+# uncommitted batch, which the next run stores.
+BATCH_DOCUMENTS = 64
+BATCH_SECONDS = 0.5
+# Raw documents read ahead to look up together (one query for their sources, one for their texts).
+LOOKUP_CHUNK = 64
 
 
 @dataclass
@@ -100,17 +107,79 @@ class Writer:
         self.this_run: dict[str, str] = {}  # content hash -> source, for texts not stored yet
         self.stored_as: dict[str, str | None] = {}  # source -> its stored id, for screened documents
         self.changed: set[str] = set()
+        # not stored yet: outcomes to log and documents to store, in input order
+        self.pending: list[Outcome | tuple[Document, DocumentFacts]] = []
+        self.pending_sources: set[str] = set()
+        self.pending_since = 0.0
+        self.raw_fixes: list[tuple[str, str]] = []  # (id, raw hash) of unchanged documents to record
+        self.known: dict[str, dict | None] = {}  # source -> stored document, looked up ahead
+        self.known_hash: dict[str, dict | None] = {}  # content hash -> a stored document, looked up ahead
 
     def emit(self, outcome: Outcome) -> None:
+        """An outcome that stores no document (unchanged, duplicate, failed): logged with the next batch."""
+        self._queue(outcome)
+
+    def _queue(self, entry) -> None:
+        if not self.pending:
+            self.pending_since = time.perf_counter()
+        self.pending.append(entry)
+        if isinstance(entry, tuple):
+            self.pending_sources.add(entry[0].source)
+        if (len(self.pending_sources) >= BATCH_DOCUMENTS or len(self.pending) >= 4 * BATCH_DOCUMENTS
+                or time.perf_counter() - self.pending_since >= BATCH_SECONDS):
+            self.flush()
+
+    def _done(self, outcome: Outcome) -> None:
         self.report.add(outcome)
         if outcome.status in ("stored", "updated") and outcome.document_id:
             self.changed.add(outcome.document_id)  # what the resolution after this run re-resolves
+        if self.on_outcome:
+            self.on_outcome(outcome)
+
+    def _log_row(self, outcome: Outcome) -> dict:
         message = outcome.message
         if outcome.warnings and outcome.status != "failed":
             message = "; ".join(filter(None, [message, *outcome.warnings]))
-        self.store.log(self.report.run_id, outcome.source, outcome.status, message, outcome.document_id)
-        if self.on_outcome:
-            self.on_outcome(outcome)
+        return dict(run_id=self.report.run_id, source=outcome.source, status=outcome.status, message=message,
+                    document_id=outcome.document_id)
+
+    def flush(self) -> None:
+        """Store the pending documents and log the pending outcomes, in one transaction; when that
+        fails, one by one, so that a document the store refuses costs only itself."""
+        entries, self.pending = self.pending, []
+        self.pending_sources = set()
+        fixes, self.raw_fixes = self.raw_fixes, []
+        if not entries and not fixes:
+            return
+        docs = [entry for entry in entries if isinstance(entry, tuple)]
+        outcomes: list[Outcome] = []
+
+        def log_rows(results) -> list[dict]:
+            found = iter(results)
+            outcomes[:] = [entry if isinstance(entry, Outcome) else outcome_of(*entry[:2], next(found))
+                           for entry in entries]
+            return [self._log_row(o) for o in outcomes]
+
+        try:
+            self.store.save_many(docs, log_rows=log_rows, raw_hashes=fixes)
+        except Exception:
+            outcomes = []
+            for entry in entries:
+                if isinstance(entry, tuple):
+                    doc, facts = entry[:2]
+                    try:
+                        entry = store_one(self.store, doc, facts)
+                    except Exception as exc:
+                        entry = Outcome(doc.source, "failed", f"could not store: {type(exc).__name__}: {exc}")
+                row = self._log_row(entry)
+                self.store.log(row["run_id"], row["source"], row["status"], row["message"], row["document_id"])
+                outcomes.append(entry)
+            try:
+                self.store.set_raw_hashes(fixes)
+            except Exception:  # only spares the next run some cleaning
+                pass
+        for outcome in outcomes:
+            self._done(outcome)
 
     def screen(self, item: Document) -> bool:
         """True when the document is to be analysed and stored; otherwise its outcome is emitted here."""
@@ -119,9 +188,14 @@ class Writer:
                               item.word_count))
             return False
         self.this_run.setdefault(item.content_hash, item.source)
-        by_source, by_hash = self.store.lookup(item.source, item.content_hash)
+        if item.source in self.known and item.content_hash in self.known_hash:
+            by_source, by_hash = self.known.pop(item.source), self.known_hash[item.content_hash]
+        else:
+            by_source, by_hash = self.store.lookup(item.source, item.content_hash)
         if not self.force and by_source and by_source["content_hash"] == item.content_hash:
             if not (self.extract_all and by_source.get("extractor") == ROUTER_VERSION):
+                if item.raw_hash and "raw_hash" in by_source and by_source["raw_hash"] != item.raw_hash:
+                    self.raw_fixes.append((by_source["id"], item.raw_hash))  # the next run skips it uncleaned
                 self.emit(Outcome(item.source, "unchanged", None, by_source["id"], item.word_count))
                 return False
         if not self.force and by_hash and not by_source:
@@ -131,15 +205,43 @@ class Writer:
         self.stored_as[item.source] = by_source["id"] if by_source else None
         return True
 
+    def look_ahead(self, items: list) -> list:
+        """Of a chunk of read items, those still to clean: a raw document whose input is stored
+        unchanged (same raw hash) is reported unchanged here without cleaning; the others' stored
+        documents are looked up in one query for ``screen``."""
+        raws = [item for item in items if isinstance(item, RawDocument)]
+        self.known = self.store.known_sources([raw.source for raw in raws]) if raws else {}
+        if self.force:
+            return items
+        out = []
+        for item in items:
+            row = self.known.get(item.source) if isinstance(item, RawDocument) else None
+            if (row and row["raw_hash"] and row["raw_hash"] == raw_hash(item)
+                    and not (self.extract_all and row["extractor"] == ROUTER_VERSION)):
+                self.emit(Outcome(item.source, "unchanged", None, row["id"], row["word_count"] or 0))
+                continue
+            out.append(item)
+        return out
+
+    def look_up_texts(self, docs: list[Document]) -> None:
+        """Look up in one query which of these cleaned texts are stored already (for ``screen``)."""
+        self.known_hash = self.store.known_hashes([doc.content_hash for doc in docs])
+
     def write(self, doc: Document, facts: DocumentFacts) -> None:
+        """Store a screened document with its facts (with the next batch)."""
         if facts.extractor == ROUTER_VERSION:
             self.report.routed_out += 1
+        self.stored_as.pop(doc.source, None)
+        if doc.source in self.pending_sources:
+            self.flush()  # a batch stores each source once
         try:
-            self.emit(store_one(self.store, doc, facts, self.stored_as.pop(doc.source, ...)))
+            sig = minhash.signature(doc.text)
+            self._queue((doc, facts, sig, minhash.bands(sig)))
         except Exception as exc:
             self.emit(Outcome(doc.source, "failed", f"could not store: {type(exc).__name__}: {exc}"))
 
     def finish(self, resolve_after: bool = True) -> IngestReport:
+        self.flush()
         report = self.report
         # also when an earlier run stored documents but died before resolving them
         if resolve_after and (report.counts["stored"] or report.counts["updated"] or self.store.unresolved()):
@@ -166,16 +268,30 @@ def ingest(paths: Iterable[str], store: Store, extractor: Extractor, *, max_byte
         router = Router(extractor.gazetteer)
 
     def to_analyse() -> Iterator[Document]:
-        for item in prepared(read_paths(paths, max_bytes)):
-            if isinstance(item, Outcome):
-                writer.emit(item)
-            elif writer.screen(item):
-                yield item
+        for chunk in chunked(read_paths(paths, max_bytes), LOOKUP_CHUNK):
+            items = list(prepared(writer.look_ahead(chunk)))
+            writer.look_up_texts([item for item in items if isinstance(item, Document)])
+            for item in items:
+                if isinstance(item, Outcome):
+                    writer.emit(item)
+                elif writer.screen(item):
+                    yield item
 
     for doc, facts in analysed(to_analyse(), extractor, None if extract_all else router,
                                workers=workers, batch_size=batch_size):
         writer.write(doc, facts)
     return writer.finish(resolve_after)
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def routed_out(router: Router | None, doc: Document) -> DocumentFacts | None:
@@ -244,7 +360,9 @@ def analysed(docs: Iterable[Document], extractor: Extractor, router: Router | No
         if not batch.docs:
             return
         state["batch"] = _Batch()
-        if workers > 1 and state["flushed"] >= 1 and state["pool"] is None:
+        # a full first batch means more may follow: extract it in the pool already (this process goes on
+        # reading and storing meanwhile); a lone short batch is extracted here, without forking
+        if workers > 1 and state["pool"] is None and (state["flushed"] >= 1 or len(batch.docs) >= batch_size):
             state["pool"] = process_pool(workers, extractor, load)
         batch.future = Future()
         if state["pool"] is not None:
@@ -314,6 +432,13 @@ def store_one(store: Store, doc: Document, facts: DocumentFacts, existing_id=...
         existing_id = existing["id"] if existing else None
     near = store.near_duplicate(sig, band_keys, minhash.NEAR_DUPLICATE, exclude=existing_id)
     result = store.save(doc, facts, signature=sig, band_keys=band_keys, near_duplicate_of=near)
+    result.near_duplicate_of = near
+    return outcome_of(doc, facts, result)
+
+
+def outcome_of(doc: Document, facts: DocumentFacts, result) -> Outcome:
+    """The outcome of a stored document, from the store's ``SaveResult``."""
+    near = result.near_duplicate_of
     message = None
     if near:
         message = f"near-duplicate of {near[0]} (similarity {near[1]:.2f})"

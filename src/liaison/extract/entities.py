@@ -154,8 +154,9 @@ class EntityFinder:
                                      country=chosen.country, name=chosen.name))
         # A person's one-word alias ("Morales") names them unless it is part of a longer name
         # ("Roberto Morales Ojeda"); a title before it ("President Biden") is no part of a name.
-        return [c for c in out if c.type != "person" or len(doc.text[c.start:c.end].split()) > 1
-                or not self._inside_longer_name(doc.text, c.start, c.end)]
+        text = doc.text  # Doc.text joins every token: once per document, not once per candidate
+        return [c for c in out if c.type != "person" or len(text[c.start:c.end].split()) > 1
+                or not self._inside_longer_name(text, c.start, c.end)]
 
     @staticmethod
     def _inside_longer_name(text: str, start: int, end: int) -> bool:

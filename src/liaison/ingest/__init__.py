@@ -8,6 +8,7 @@ stdin; ``prepare`` turns one raw document into the cleaned
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from liaison.ingest.clean import clean_lines, years_in
@@ -16,11 +17,19 @@ from liaison.ingest.language import detect_language
 from liaison.ingest.readers import ReadFailure, expand_paths, read_path, read_paths
 from liaison.model import Document, RawDocument
 
-__all__ = ["ReadFailure", "expand_paths", "prepare", "read_path", "read_paths", "content_hash"]
+__all__ = ["ReadFailure", "expand_paths", "prepare", "read_path", "read_paths", "content_hash", "raw_hash"]
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def raw_hash(raw: RawDocument) -> str:
+    """A hash of the input as read (format, body, metadata, reader warnings), before cleaning:
+    equal hashes mean the same input, so a re-ingest need not clean it again."""
+    body = json.dumps([raw.format, raw.body, raw.metadata, raw.warnings], sort_keys=True, default=str,
+                      ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def prepare(raw: RawDocument) -> Document:
@@ -60,4 +69,5 @@ def prepare(raw: RawDocument) -> Document:
         language=meta.get("language") or detect_language(cleaned.text),
         url=meta.get("url"),
         warnings=warnings,
+        raw_hash=raw_hash(raw),
     )

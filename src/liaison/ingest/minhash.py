@@ -3,12 +3,21 @@
 Two texts whose word-trigram sets overlap by Jaccard similarity ``J`` share each
 of the 64 signature values with probability ``J``; grouping them into 16 bands of
 4 lets the store find candidates by exact band match.
+
+A swarm of similar stories (a wire's templated reports, syndicated copies) can
+put thousands of stored documents in the same buckets; comparing a new document
+with every one of them would make storing slower and hungrier as the store
+grows. So at most ``MAX_CANDIDATES`` candidates are compared per document: those
+sharing the most bands with it (the likeliest to be similar: two texts share a
+band with probability J⁴), ties broken by id. A near-duplicate then links to the
+most similar of those, which in a swarm is still a document of the same story.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -21,6 +30,7 @@ _rng = np.random.default_rng(20171130)  # fixed: signatures must be stable acros
 _A = _rng.integers(1, PRIME, NUM_PERM, dtype=np.int64)
 _B = _rng.integers(0, PRIME, NUM_PERM, dtype=np.int64)
 NEAR_DUPLICATE = 0.5  # estimated Jaccard similarity at or above which two texts are one story
+MAX_CANDIDATES = 32  # stored documents compared with each new one, at most (see above)
 
 
 def shingles(text: str) -> np.ndarray:
@@ -47,3 +57,11 @@ def bands(sig: list[int]) -> list[tuple[int, int]]:
 
 def similarity(a: list[int], b: list[int]) -> float:
     return sum(x == y for x, y in zip(a, b)) / NUM_PERM
+
+
+def best_candidates(hits: Iterable[str], limit: int = MAX_CANDIDATES) -> list[str]:
+    """The ``limit`` ids seen most often in ``hits`` (one entry per shared band), ties by id."""
+    counts: dict[str, int] = {}
+    for doc_id in hits:
+        counts[doc_id] = counts.get(doc_id, 0) + 1
+    return sorted(counts, key=lambda d: (-counts[d], d))[:limit]

@@ -2,13 +2,15 @@
 
 All SQL of the project lives in this package; callers get plain dicts and data
 classes. Each document is stored in one transaction with its facts, so a crash
-mid-batch leaves no half-stored document.
+mid-batch leaves no half-stored document; ``save_many`` stores a batch of
+documents, their facts and their log rows in one transaction (all or none).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -116,6 +118,7 @@ class SaveResult:
     document_id: str
     status: str  # stored, updated, unchanged, duplicate
     message: str | None = None
+    near_duplicate_of: tuple[str, float] | None = None  # set by save_many
 
 
 class Store:
@@ -181,9 +184,11 @@ class Store:
         return (dict(by_source) if by_source else None, dict(by_hash) if by_hash else None)
 
     def near_duplicate(self, signature: list[int], band_keys: list[tuple[int, int]],
-                       threshold: float, exclude: str | None = None) -> tuple[str, float] | None:
-        """The most similar stored document at or above ``threshold``, if any."""
-        from liaison.ingest.minhash import similarity
+                       threshold: float, exclude: str | None = None,
+                       max_candidates: int | None = None) -> tuple[str, float] | None:
+        """The most similar stored document at or above ``threshold``, if any, among at most
+        ``max_candidates`` (default ``minhash.MAX_CANDIDATES``) sharing the most bands with it."""
+        from liaison.ingest.minhash import MAX_CANDIDATES, best_candidates, similarity
 
         # band IN (…) AND bucket IN (…) searches the (band, bucket) index on both backends, and the
         # statement is compiled once (an OR of pairs built per document cost more than the query);
@@ -192,8 +197,8 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(_IN_BUCKETS, {"bands": sorted({b for b, _ in wanted}),
                                               "buckets": sorted({k for _, k in wanted})})
-            ids = {doc for doc, band, bucket in rows if (band, bucket) in wanted}
-            ids.discard(exclude)
+            ids = best_candidates((doc for doc, band, bucket in rows if (band, bucket) in wanted and doc != exclude),
+                                  MAX_CANDIDATES if max_candidates is None else max_candidates)
             if not ids:
                 return None
             rows = conn.execute(sa.select(document_signatures).where(document_signatures.c.document_id.in_(ids)))
@@ -215,15 +220,7 @@ class Store:
         for attempt in range(3):
             existing, _ = self.lookup(doc.source, doc.content_hash)
             doc_id = existing["id"] if existing else self._new_id(doc)
-            row = dict(
-                id=doc_id, source=doc.source, url=doc.url, title=doc.title, outlet=doc.outlet,
-                authors=doc.authors, published=doc.published, language=doc.language, text=doc.text,
-                content_hash=doc.content_hash, word_count=doc.word_count,
-                status="skipped" if facts.skipped else "extracted", skip_reason=facts.skipped,
-                extractor=facts.extractor, warnings=doc.warnings, ingested_at=_now(),
-                near_duplicate_of=near_duplicate_of[0] if near_duplicate_of else None,
-                similarity=near_duplicate_of[1] if near_duplicate_of else None,
-            )
+            row = _row(doc, facts, doc_id, near_duplicate_of)
             try:
                 with self.engine.begin() as conn:
                     if existing:
@@ -247,6 +244,142 @@ class Store:
                 continue
             return SaveResult(doc_id, "updated" if existing else "stored")
         raise AssertionError("unreachable")
+
+    def save_many(self, items: list[tuple[Document, DocumentFacts, list[int], list[tuple[int, int]]]], *,
+                  threshold: float | None = None, max_candidates: int | None = None,
+                  log_rows: Callable[[list[SaveResult]], list[dict]] | None = None,
+                  raw_hashes: Iterable[tuple[str, str]] = ()) -> list[SaveResult]:
+        """Store a batch of documents (each with its facts, MinHash signature and band keys) in one
+        transaction, with the ``ingest_log`` rows ``log_rows`` makes of their results.
+
+        Each document is inserted, or replaces the one stored for its source, and is linked to its
+        most similar earlier document (stored, or earlier in the batch) at or above ``threshold``,
+        exactly as ``near_duplicate`` and ``save`` would one by one but with a handful of statements
+        per batch. All or nothing: on any error nothing of the batch is kept and the error is raised
+        (the caller then stores the documents one by one, so that one bad document costs only itself).
+        ``raw_hashes`` are (id, raw hash) pairs of unchanged documents whose raw hash to record.
+        """
+        from liaison.ingest.minhash import MAX_CANDIDATES, NEAR_DUPLICATE, best_candidates, similarity
+
+        threshold = NEAR_DUPLICATE if threshold is None else threshold
+        limit = MAX_CANDIDATES if max_candidates is None else max_candidates
+        sources = [doc.source for doc, *_ in items]
+        if len(set(sources)) != len(sources):
+            raise ValueError("a batch stores each source once")
+        results: list[SaveResult] = []
+        with self.engine.begin() as conn:
+            existing = dict(conn.execute(sa.select(documents.c.source, documents.c.id)
+                                         .where(documents.c.source.in_(sources))).all()) if sources else {}
+            bases = {"d" + doc.content_hash[:12] for doc, *_ in items if doc.source not in existing}
+            taken = set(conn.scalars(sa.select(documents.c.id).where(documents.c.id.in_(bases)))) if bases else set()
+            ids = []
+            for doc, *_ in items:
+                if doc.source in existing:
+                    ids.append(existing[doc.source])
+                    continue
+                base = candidate = "d" + doc.content_hash[:12]
+                n = 0
+                while candidate in taken or (n and conn.execute(
+                        sa.select(documents.c.id).where(documents.c.id == candidate)).first()):
+                    n += 1
+                    candidate = f"{base}-{n}"
+                taken.add(candidate)
+                ids.append(candidate)
+
+            # near-duplicates: one query for the buckets of the whole batch; documents replaced in
+            # this batch are found by their new bands only
+            replaced = set(existing.values())
+            keys = {key for *_, band_keys in items for key in band_keys}
+            index: dict[tuple[int, int], list[str]] = {}
+            if keys:
+                for doc_id, band, bucket in conn.execute(_IN_BUCKETS, {"bands": sorted({b for b, _ in keys}),
+                                                                       "buckets": sorted({k for _, k in keys})}):
+                    if (band, bucket) in keys and doc_id not in replaced:
+                        index.setdefault((band, bucket), []).append(doc_id)
+            batch_sigs: dict[str, list[int]] = {}
+            candidates = []
+            for (doc, facts, sig, band_keys), doc_id in zip(items, ids):
+                candidates.append(best_candidates((d for key in band_keys for d in index.get(key, ()) if d != doc_id),
+                                                  limit))
+                for key in band_keys:
+                    index.setdefault(key, []).append(doc_id)
+                batch_sigs[doc_id] = sig
+            wanted = {d for found in candidates for d in found if d not in batch_sigs}
+            stored_sigs = {}
+            if wanted:
+                stored_sigs = {r.document_id: r.signature for r in conn.execute(
+                    sa.select(document_signatures).where(document_signatures.c.document_id.in_(wanted)))}
+            nears = []
+            for (doc, facts, sig, band_keys), found in zip(items, candidates):
+                best = max(((d, similarity(sig, batch_sigs.get(d) or stored_sigs[d])) for d in found
+                            if d in batch_sigs or d in stored_sigs), key=lambda x: (x[1], x[0]), default=None)
+                nears.append(best if best and best[1] >= threshold else None)
+
+            # new documents first (a replaced one may link to one of them), then the replaced ones
+            rows = [_row(doc, facts, doc_id, near) for (doc, facts, *_), doc_id, near in zip(items, ids, nears)]
+            new = [row for row in rows if row["source"] not in existing]
+            if new:
+                conn.execute(documents.insert(), new)
+            for row in rows:
+                if row["source"] in existing:
+                    conn.execute(documents.update().where(documents.c.id == row["id"]).values(**row))
+                    self._delete_facts(conn, row["id"])
+            if items:
+                conn.execute(document_signatures.insert(), [
+                    {"document_id": doc_id, "signature": sig} for (_, _, sig, _), doc_id in zip(items, ids)])
+                bands = [{"document_id": doc_id, "band": b, "bucket": k}
+                         for (*_, band_keys), doc_id in zip(items, ids) for b, k in band_keys]
+                if bands:
+                    conn.execute(document_bands.insert(), bands)
+            for (doc, facts, *_), doc_id in zip(items, ids):
+                if facts.entities or facts.events or facts.participations or facts.quotes or facts.figures:
+                    self._insert_facts(conn, doc_id, facts)
+            results = [SaveResult(doc_id, "updated" if doc.source in existing else "stored", None, near)
+                       for (doc, *_), doc_id, near in zip(items, ids, nears)]
+            self._set_raw_hashes(conn, raw_hashes)
+            logs = log_rows(results) if log_rows else []
+            if logs:
+                now = _now()
+                conn.execute(ingest_log.insert(), [{"created_at": now, "message": None, "document_id": None, **r}
+                                                   for r in logs])
+        return results
+
+    def set_raw_hashes(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Record the raw hash of stored documents, given as (id, raw hash) pairs."""
+        with self.engine.begin() as conn:
+            self._set_raw_hashes(conn, pairs)
+
+    @staticmethod
+    def _set_raw_hashes(conn: sa.Connection, pairs: Iterable[tuple[str, str]]) -> None:
+        rows = [{"b_id": doc_id, "b_raw": raw} for doc_id, raw in pairs]
+        if rows:
+            conn.execute(documents.update().where(documents.c.id == sa.bindparam("b_id"))
+                         .values(raw_hash=sa.bindparam("b_raw")), rows)
+
+    def known_sources(self, sources: list[str]) -> dict[str, dict | None]:
+        """For each source: its stored document (id, content_hash, raw_hash, extractor, word_count) or None."""
+        out: dict[str, dict | None] = dict.fromkeys(sources)
+        if not sources:
+            return out
+        with self.engine.connect() as conn:
+            for row in conn.execute(sa.select(documents.c.source, documents.c.id, documents.c.content_hash,
+                                              documents.c.raw_hash, documents.c.extractor, documents.c.word_count)
+                                    .where(documents.c.source.in_(sorted(set(sources))))).mappings():
+                out[row["source"]] = dict(row)
+        return out
+
+    def known_hashes(self, hashes: list[str]) -> dict[str, dict | None]:
+        """For each content hash: one stored document (id, source) with that text, or None."""
+        out: dict[str, dict | None] = dict.fromkeys(hashes)
+        if not hashes:
+            return out
+        with self.engine.connect() as conn:
+            for row in conn.execute(sa.select(documents.c.content_hash, documents.c.id, documents.c.source)
+                                    .where(documents.c.content_hash.in_(sorted(set(hashes))))
+                                    .order_by(documents.c.id)).mappings():
+                if out.get(row["content_hash"]) is None:
+                    out[row["content_hash"]] = {"id": row["id"], "source": row["source"]}
+        return out
 
     @contextmanager
     def resolution_lock(self):
@@ -424,6 +557,20 @@ class Store:
 _IN_BUCKETS = sa.select(document_bands.c.document_id, document_bands.c.band, document_bands.c.bucket).where(
     document_bands.c.band.in_(sa.bindparam("bands", expanding=True)),
     document_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True)))
+
+
+def _row(doc: Document, facts: DocumentFacts, doc_id: str, near_duplicate_of: tuple[str, float] | None) -> dict:
+    """The ``documents`` row of a document."""
+    return dict(
+        id=doc_id, source=doc.source, url=doc.url, title=doc.title, outlet=doc.outlet,
+        authors=doc.authors, published=doc.published, language=doc.language, text=doc.text,
+        content_hash=doc.content_hash, word_count=doc.word_count,
+        status="skipped" if facts.skipped else "extracted", skip_reason=facts.skipped,
+        extractor=facts.extractor, warnings=doc.warnings, ingested_at=_now(),
+        near_duplicate_of=near_duplicate_of[0] if near_duplicate_of else None,
+        similarity=near_duplicate_of[1] if near_duplicate_of else None,
+        raw_hash=doc.raw_hash,
+    )
 
 
 def _date(value) -> date | None:

@@ -103,6 +103,11 @@ def _users(conn: sa.Connection) -> None:  # checkfirst: a new database has them 
     schema.app_secrets.create(conn, checkfirst=True)
 
 
+def _raw_hash(conn: sa.Connection) -> None:
+    if "raw_hash" not in {c["name"] for c in sa.inspect(conn).get_columns("documents")}:
+        conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN raw_hash VARCHAR(64)")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
@@ -111,6 +116,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (5, "full-text search over quotes", _quotes_search),
     (7, "judgements' outcomes, statuses of entities and events, overrides of other facts", _judgements),
     (8, "users who may write, by token hash; per-database secrets", _users),
+    (9, "hash of each document's raw input, so re-ingest skips unchanged files before cleaning", _raw_hash),
 ]
 
 

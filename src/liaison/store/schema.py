@@ -33,6 +33,9 @@ documents = sa.Table(
     sa.Column("similarity", sa.Float),
     sa.Column("warnings", sa.JSON, nullable=False, default=list),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
+    # SHA-256 of the input as read, before cleaning (migration 9): an unchanged file is known
+    # without cleaning it again. Looked up through the unique source, so it needs no index.
+    sa.Column("raw_hash", sa.String(64)),
 )
 
 # MinHash bands for near-duplicate detection: two documents sharing a band bucket
