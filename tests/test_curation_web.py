@@ -94,6 +94,12 @@ def test_editors_undo_their_own_judgements_admins_anyones(world):
     mine = c.post("/api/judgements/confirm", json={"target": target}, headers=world["admin"]).json()
     refused = c.post("/api/judgements/undo", json={"target": str(mine["id"])}, headers=world["editor"])
     assert refused.status_code == 403 and "needs an admin" in refused.json()["detail"]
+    sign_in(c, world["editor_token"])  # the explorer's undo button goes through the same rule
+    page = c.get(f"/events/{target}").text
+    form = c.post("/curate/undo", data={"target": str(mine["id"]), "csrf": csrf_of(page.split('id="curate"')[1])},
+                  follow_redirects=False)
+    assert form.status_code == 403 and "needs an admin" in form.text
+    c.cookies.clear()
     own = c.post("/api/judgements/correct", json={"target": target, "field": "start", "value": "2023-05-14"},
                  headers=world["editor"]).json()
     assert c.get(f"/api/events/{target}").json()["start"] == "2023-05-14"
@@ -174,15 +180,25 @@ def test_cli_judgements_survive_resolve_and_show_in_history(world, monkeypatch):
     monkeypatch.delenv("LIAISON_USER", raising=False)
     nobody = runner.invoke(app, ["confirm", talks, "--db", db])
     assert nobody.exit_code == 2 and "--as NAME" in nobody.output
-    monkeypatch.setenv("LIAISON_USER", "carla")
+    monkeypatch.setenv("LIAISON_USER", "carla")  # the database has users: --as must name one of them
+    stranger = runner.invoke(app, ["confirm", talks, "--db", db])
+    assert stranger.exit_code == 2 and "'carla' is not a user" in stranger.output
+    monkeypatch.setenv("LIAISON_USER", "erin")
     merged = runner.invoke(app, ["merge", p["Mary-Anne Kisanga"], p["Maryanne Kisanga"], "--why", "same envoy", "--db", db])
     assert merged.exit_code == 0 and "→ applied" in merged.output, merged.output
+    assert f"merge {p['Mary-Anne Kisanga']} with {p['Maryanne Kisanga']}" in merged.output  # curate.describe
     fixed = runner.invoke(app, ["correct", talks, "start", "2023-05-14", "--db", db])
-    assert fixed.exit_code == 0, fixed.output
-    gone = runner.invoke(app, ["reject", f"part:{talks}:{p['Joseph Tembo']}", "--as", "dmitri", "--db", db])
-    assert gone.exit_code == 0 and "by dmitri" in gone.output
+    assert fixed.exit_code == 0 and "start → 2023-05-14" in fixed.output, fixed.output
+    gone = runner.invoke(app, ["reject", f"part:{talks}:{p['Joseph Tembo']}", "--as", "ada", "--db", db])
+    assert gone.exit_code == 0 and "by ada" in gone.output
+    gone_id = re.search(r"judgement (\d+)", gone.output).group(1)
+    # the web's rule holds on the command line too: an editor undoes only their own judgements
+    refused = runner.invoke(app, ["undo", gone_id, "--db", db])
+    assert refused.exit_code == 1 and "erin is an editor; undoing ada's judgement" in refused.output
     bad = runner.invoke(app, ["correct", talks, "start", "someday", "--db", db])
     assert bad.exit_code == 1 and "date like" in bad.output
+    not_a_number = runner.invoke(app, ["undo", "last", "--db", db])
+    assert not_a_number.exit_code == 1 and "by its number" in not_a_number.output
     assert runner.invoke(app, ["resolve", "--db", db]).exit_code == 0
     store = Store.open(db)
     record = store.record()
@@ -191,7 +207,7 @@ def test_cli_judgements_survive_resolve_and_show_in_history(world, monkeypatch):
     assert p["Joseph Tembo"] not in {x["entity"] for x in record.participations(event_id=talks)}
     store.close()
     history = runner.invoke(app, ["history", talks, "--db", db], env={"COLUMNS": "200"})
-    assert "correct" in history.output and "carla" in history.output
+    assert "correct" in history.output and "erin" in history.output
     listed = runner.invoke(app, ["judgements", "--db", db], env={"COLUMNS": "200"})
     assert listed.output.count("applied") == 3
     assert "no orphaned judgements" in runner.invoke(app, ["judgements", "--orphaned", "--db", db]).output
@@ -270,3 +286,19 @@ def test_a_read_only_store_refuses_writes(base_db, tmp_path):
             Users(store.engine).add("mallory")
     finally:
         store.close()
+
+
+def test_the_undo_rule_lives_in_curate(world):
+    from liaison import curate
+
+    store = world["store"]
+    confirmed = curate.judge(store, "confirm", world["talks"], author="ada", role="admin")
+    with pytest.raises(curate.NotAllowed, match="erin is an editor") as refused:
+        curate.judge(store, "undo", str(confirmed["id"]), author="erin", role="editor")
+    assert isinstance(refused.value, PermissionError) and isinstance(refused.value, curate.JudgementError)
+    with pytest.raises(curate.JudgementError, match="role 'owner'"):
+        curate.undo(store, confirmed["id"], author="erin", role="owner")
+    own = curate.judge(store, "confirm", world["people"]["Joseph Tembo"], author="erin", role="editor")
+    assert curate.undo(store, own["id"], author="erin", role="editor")["outcome"] == "applied"
+    assert curate.undo(store, confirmed["id"], author="ada", role="admin")["outcome"] == "applied"
+    assert curate.describe(confirmed) == f"confirm {world['talks']}"

@@ -80,31 +80,40 @@ def users_rotate(name: str, db: Optional[str] = DbOption):
 
 # -- curation: judgements on the record ---------------------------------------------------------
 
-AsOption = typer.Option(None, "--as", help="who decides this [env: LIAISON_USER]")
+AsOption = typer.Option(None, "--as", help="who decides this: one of `liaison users list` when the database has "
+                                           "users (their role applies) [env: LIAISON_USER]")
 WhyOption = typer.Option("", "--why", help="why: shown in the history beside the judgement")
 
 
-def _author(as_name: Optional[str]) -> str:
+def _author(as_name: Optional[str], store) -> tuple[str, str]:
+    """Who decides, and their role: a database with users takes only their names (and their roles);
+    one without users takes any name, with every right (it is the person holding the file)."""
     import os
+
+    from liaison.store.users import Users
 
     name = (as_name or os.environ.get("LIAISON_USER") or "").strip()
     if not name:
         fail("say who decides this: --as NAME or the LIAISON_USER environment variable", 2)
-    return name
+    people = Users(store.engine).all()
+    if not people:
+        return name, "admin"
+    user = next((u for u in people if u.name == name), None)
+    if user is None:
+        fail(f"{name!r} is not a user of this database (--as / LIAISON_USER); `liaison users list` shows who is, "
+             f"`liaison users add {name}` adds them", 2)
+    if not user.active:
+        fail(f"{name!r} was revoked and may not judge; `liaison users add {name}` brings them back", 2)
+    return user.name, user.role
 
 
 def _judge(db, action: str, target: str, as_name, why: str = "", **kwargs) -> dict:
     from liaison import curate
 
-    author = _author(as_name)
     store = open_store(settings(db), create=False)
     try:
-        if action == "undo":
-            if not target.isdigit():
-                fail(f"undo takes a judgement number (`liaison judgements` lists them), not {target!r}", 2)
-            row = curate.undo(store, int(target), author=author, why=why)
-        else:
-            row = curate.judge(store, action, target, author=author, why=why, **kwargs)
+        author, role = _author(as_name, store)
+        row = curate.judge(store, action, target, author=author, role=role, why=why, **kwargs)
     except curate.JudgementError as exc:
         fail(str(exc))
     finally:
@@ -113,24 +122,16 @@ def _judge(db, action: str, target: str, as_name, why: str = "", **kwargs) -> di
     return row
 
 
-def _describe(j: dict) -> str:
-    payload = j.get("payload") or {}
-    what = f"{j['action']} {j['target']}"
-    if j.get("other"):
-        what += f" + {j['other']}"
-    if "field" in payload:
-        what += f": {payload['field']} = {payload['value']!r}"
-    if j["action"] == "split":
-        what += ": " + ", ".join(f"{m[0]}:{m[1]}" for m in payload.get("members", []))
-    if j["action"] == "undo" and payload.get("undoes"):
-        what += f" ({payload['undoes']})"
-    return what
+def describe(j: dict) -> str:
+    from liaison.curate import describe as what  # imported when used: `liaison --help` stays quick
+
+    return what(j)
 
 
 def _print_judgement(j: dict) -> None:
     note = f" — {j['note']}" if j.get("note") else ""
     now = f"; now {j['current']}" if j.get("current") and j["current"] != j["target"] else ""
-    out.print(Text(f"judgement {j['id']}: {_describe(j)} by {j['author']} → {j.get('outcome') or 'recorded'}{note}{now}"))
+    out.print(Text(f"judgement {j['id']}: {describe(j)} by {j['author']} → {j.get('outcome') or 'recorded'}{note}{now}"))
 
 
 def merge(a: str = typer.Argument(..., help="an entity or event id"),
@@ -190,7 +191,7 @@ def _judgement_table(rows: list[dict], title: str) -> Table:
         outcome = j.get("outcome") or ""
         style = {"orphaned": "yellow", "undone": "dim"}.get(outcome)
         table.add_row(str(j["id"]), j["created_at"].strftime("%Y-%m-%d %H:%M"), Text(j["author"]),
-                      Text(_describe(j)), Text(j.get("reason") or ""),
+                      Text(describe(j)), Text(j.get("reason") or ""),
                       Text(outcome + (f": {j['note']}" if j.get("note") else ""), style=style))
     return table
 

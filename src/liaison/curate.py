@@ -25,6 +25,13 @@ class JudgementError(ValueError):
     """A judgement that cannot be made; the message says why, fit to show a person."""
 
 
+class NotAllowed(JudgementError, PermissionError):
+    """A judgement this person may not make (an editor undoing someone else's); the web answers 403."""
+
+
+ROLES = ("editor", "admin")  # the roles of liaison.store.users
+
+
 def kind_of(target: str) -> str:
     if target.startswith("evt-"):
         return "event"
@@ -40,14 +47,22 @@ def kind_of(target: str) -> str:
 
 
 def judge(store, action: str, target: str, *, other: str | None = None, field: str | None = None,
-          value=None, members=None, author: str, why: str = "", resolve: bool = True) -> dict:
-    """Record a judgement and re-resolve; returns the judgement as stored (with its outcome)."""
+          value=None, members=None, author: str, why: str = "", role: str = "admin",
+          resolve: bool = True) -> dict:
+    """Record a judgement and re-resolve; returns the judgement as stored (with its outcome).
+
+    ``role`` is the author's (see ``undo``); the CLI and the web both come through here.
+    """
     if action not in ACTIONS:
         raise JudgementError(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
     if not author or not author.strip():
         raise JudgementError("a judgement needs an author (who decided it)")
     if action == "undo":
-        return undo(store, int(target), author=author, why=why, resolve=resolve)
+        number = str(target).strip()
+        if not number.isdigit():
+            raise JudgementError(f"undo names a judgement by its number (`liaison judgements` lists them), "
+                                 f"not {target!r}")
+        return undo(store, int(number), author=author, role=role, why=why, resolve=resolve)
     record = store.record()
     target = target.strip()
     kind = kind_of(target)
@@ -66,11 +81,21 @@ def judge(store, action: str, target: str, *, other: str | None = None, field: s
     return record.judgement(jid)
 
 
-def undo(store, judgement_id: int, *, author: str, why: str = "", resolve: bool = True) -> dict:
+def undo(store, judgement_id: int, *, author: str, why: str = "", role: str = "admin",
+         resolve: bool = True) -> dict:
+    """Cancel a judgement (an undo is a judgement too). The rule of who may: an **editor** undoes
+    only their own judgements, an **admin** anyone's (else ``NotAllowed``). ``role`` is the
+    author's; the default, admin, is for whoever holds the database itself (the Python API, the
+    CLI over a database without users)."""
+    if role not in ROLES:
+        raise JudgementError(f"role {role!r} is not one of {', '.join(ROLES)}")
     record = store.record()
     earlier = record.judgement(judgement_id)
     if earlier is None:
         raise JudgementError(f"there is no judgement {judgement_id}")
+    if role != "admin" and earlier["author"] != author.strip():
+        raise NotAllowed(f"{author.strip()} is an editor; undoing {earlier['author']}'s judgement {judgement_id} "
+                         "needs an admin.")
     jid = record.add_judgement({"action": "undo", "target": str(judgement_id), "other": None,
                                 "payload": {"type": "judgement", "judgement": judgement_id,
                                             "undoes": earlier["action"] + " " + earlier["target"]},
@@ -80,6 +105,21 @@ def undo(store, judgement_id: int, *, author: str, why: str = "", resolve: bool 
 
         run(store)
     return record.judgement(jid)
+
+
+def describe(j: dict) -> str:
+    """What a judgement does, in one line (the CLI's tables and the explorer's history both show it)."""
+    payload = j.get("payload") or {}
+    what = f"{j['action']} {j['target']}"
+    if j.get("other"):
+        what += f" with {j['other']}"
+    if "field" in payload:
+        what += f": {payload['field']} → {payload['value']}"
+    if j["action"] == "split":
+        what += ": " + ", ".join(f"{m[0]}:{m[1]}" for m in payload.get("members", []))
+    if j["action"] == "undo" and payload.get("undoes"):
+        what += f" ({payload['undoes']})"
+    return what
 
 
 def history(store, some_id: str) -> list[dict]:

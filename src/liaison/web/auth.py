@@ -263,8 +263,3 @@ def check_origin(request: Request) -> None:
         raise AuthError(403, "A form from a page without an origin (Origin: null) may not change the record.")
     if urlsplit(origin).netloc != request.headers.get("host", ""):
         raise AuthError(403, f"A form from another site ({origin}) may not change the record.")
-
-
-def require_admin(user: User, what: str) -> None:
-    if not user.is_admin:
-        raise AuthError(403, f"{user.name} is an editor; {what} needs an admin.")

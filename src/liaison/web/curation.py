@@ -63,10 +63,14 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
     async def judgement_error(request: Request, exc: curate.JudgementError):
         return denied(request, auth.AuthError(400, str(exc)))
 
+    @app.exception_handler(curate.NotAllowed)
+    async def not_allowed(request: Request, exc: curate.NotAllowed):
+        return denied(request, auth.AuthError(403, str(exc)))
+
     app.state.write_lock = threading.Lock()  # one judgement (and its re-resolution) at a time per app
     env = app.state.templates.env.globals
     env.update(history_of=history_of, members_of=members_of, merge_choices=merge_choices,
-               judged_notice=judged_notice, describe=describe)
+               judged_notice=judged_notice, describe=curate.describe)
 
     app.include_router(api, prefix="/api")
     app.include_router(pages)
@@ -192,20 +196,11 @@ def login_href(request: Request) -> str:
 def decide(request: Request, user: User, action: str, target: str, *, other: str | None = None,
            field: str | None = None, value: str | None = None, members: list[str] | None = None,
            why: str = "") -> dict:
-    """Make a judgement as ``user``; editors may undo only their own judgements, admins anyone's."""
-    if action not in curate.ACTIONS:
-        raise curate.JudgementError(f"unknown action {action!r}; one of: {', '.join(curate.ACTIONS)}")
+    """Make a judgement as ``user``, with their role (``curate`` holds the rule of who may undo what)."""
     store = request.app.state.store
     with request.app.state.write_lock:
-        if action == "undo":
-            if not target.strip().isdigit():
-                raise curate.JudgementError(f"undo names a judgement by its number, not {target!r}")
-            earlier = store.record().judgement(int(target))
-            if earlier is not None and earlier["author"] != user.name:
-                auth.require_admin(user, f"undoing {earlier['author']}'s judgement {target}")
-            return curate.undo(store, int(target), author=user.name, why=why)
         return curate.judge(store, action, target, other=other or None, field=field or None, value=value,
-                            members=members or None, author=user.name, why=why)
+                            members=members or None, author=user.name, role=user.role, why=why)
 
 
 class JudgementIn(BaseModel):
@@ -313,16 +308,3 @@ def judged_notice(request: Request) -> dict | None:
         return None
     return request.app.state.store.record().judgement(int(raw))
 
-
-def describe(j: dict) -> str:
-    payload = j.get("payload") or {}
-    what = f"{j['action']} {j['target']}"
-    if j.get("other"):
-        what += f" with {j['other']}"
-    if "field" in payload:
-        what += f": {payload['field']} → {payload['value']}"
-    if j["action"] == "split":
-        what += ": " + ", ".join(f"{m[0]}:{m[1]}" for m in payload.get("members", []))
-    if j["action"] == "undo" and payload.get("undoes"):
-        what += f" ({payload['undoes']})"
-    return what
