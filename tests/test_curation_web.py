@@ -302,3 +302,33 @@ def test_the_undo_rule_lives_in_curate(world):
     assert curate.undo(store, own["id"], author="erin", role="editor")["outcome"] == "applied"
     assert curate.undo(store, confirmed["id"], author="ada", role="admin")["outcome"] == "applied"
     assert curate.describe(confirmed) == f"confirm {world['talks']}"
+
+
+def test_the_merge_box_takes_a_name(world):
+    c, p = world["client"], world["people"]
+    sign_in(c, world["editor_token"])
+    page = c.get(f"/entities/{p['Mary-Anne Kisanga']}").text
+    assert 'placeholder="type a name or id"' in page
+    nobody = c.post("/curate/merge", data={"target": p["Mary-Anne Kisanga"], "other": "Nobody Known",
+                                           "csrf": csrf_of(page.split('id="merge-form"')[1])}, follow_redirects=False)
+    assert nobody.status_code == 400 and "no other person is named" in nobody.text
+    done = c.post("/curate/merge", data={"target": p["Mary-Anne Kisanga"], "other": "  maryanne   KISANGA ",
+                                         "csrf": csrf_of(page.split('id="merge-form"')[1])}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert sum("Kisanga" in n for n in persons(c)) == 1
+    # a name two things carry is refused, naming both ids to choose from
+    parties = {e["name"]: e["id"] for e in c.get("/api/entities", params={"type": "party"}).json()["items"]}
+    ccm = parties["Chama Cha Mapinduzi"]
+    sources = sorted({d["document"] for d in c.get(f"/api/entities/{ccm}").json()["evidence"]})
+    assert c.post("/api/judgements/split", json={"target": ccm, "members": [sources[-1]]},
+                  headers=world["admin"]).status_code == 201
+    twins = [e["id"] for e in c.get("/api/entities", params={"type": "party"}).json()["items"]
+             if e["name"] == "Chama Cha Mapinduzi"]
+    other_party = next(i for n, i in parties.items() if n != "Chama Cha Mapinduzi")
+    two = c.post("/api/judgements/merge", json={"target": other_party, "other": "Chama Cha Mapinduzi"},
+                 headers=world["editor"])
+    assert two.status_code == 400 and "2 parties are named 'Chama Cha Mapinduzi'" in two.json()["detail"]
+    assert all(t in two.json()["detail"] for t in twins)
+    back = c.post("/api/judgements/merge", json={"target": twins[0], "other": "Chama Cha Mapinduzi"},
+                  headers=world["editor"])  # from one twin, the name means the other one
+    assert back.status_code == 201 and back.json()["other"] == twins[1]

@@ -199,8 +199,44 @@ def decide(request: Request, user: User, action: str, target: str, *, other: str
     """Make a judgement as ``user``, with their role (``curate`` holds the rule of who may undo what)."""
     store = request.app.state.store
     with request.app.state.write_lock:
+        if action in ("merge", "distinct") and other:
+            other = id_for_name(store.record(), target, other)
         return curate.judge(store, action, target, other=other or None, field=field or None, value=value,
                             members=members or None, author=user.name, role=user.role, why=why)
+
+
+def _folded(name: str) -> str:
+    return " ".join((name or "").casefold().split())
+
+
+def id_for_name(record, target: str, other: str) -> str:
+    """The merge box takes a name as well as an id: an exact name (or alias; case and spacing aside)
+    of one other entity of the target's type, or one other event, becomes its id."""
+    other = other.strip()
+    if other.startswith((*curate.ENTITY_PREFIXES, "evt-")) or not target.startswith((*curate.ENTITY_PREFIXES, "evt-")):
+        return other
+    target = record.canonical(target.strip())
+    wanted = _folded(other)
+    if target.startswith("evt-"):
+        kind, rows = "event", record.events()
+        hits = [r for r in rows if _folded(r["name"]) == wanted and r["id"] != target]
+        label = "start"
+    else:
+        thing = record.entity(target)
+        if thing is None:
+            return other  # judge says there is no such entity
+        kind, rows = thing["type"], record.entities(type=thing["type"])
+        hits = [r for r in rows if r["id"] != target and
+                wanted in {_folded(n) for n in (r["name"], *(r.get("aliases") or []))}]
+        label = "country"
+    if len(hits) == 1:
+        return hits[0]["id"]
+    if not hits:
+        raise curate.JudgementError(f"no other {kind} is named {other!r}: type its id, or pick a name from the list")
+    choices = "; ".join(f"{r['id']} ({r['name']}, {r.get(label) or '—'})" for r in hits[:10])
+    kinds = {"person": "people", "party": "parties", "country": "countries", "organization": "organizations"}
+    raise curate.JudgementError(f"{len(hits)} {kinds.get(kind, kind + 's')} are named {other!r}: "
+                                f"merge with one by its id: {choices}")
 
 
 class JudgementIn(BaseModel):
