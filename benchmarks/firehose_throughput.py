@@ -26,6 +26,7 @@ import firehose
 
 from liaison.extract import Extractor
 from liaison.ingest import prepare, read_paths
+from liaison.ingest.language import detect_language
 from liaison.model import Document
 from liaison.pipeline import available_cores, ingest
 from liaison.store import Store
@@ -39,6 +40,11 @@ def routing_scores(store: Store, topics: dict[str, str]) -> tuple[float, float]:
     precision = len(relevant & extracted) / len(extracted) if extracted else 1.0
     return recall, precision
 
+
+
+def warm_up_language_model() -> None:
+    """Load the language identifier now (it loads on the first text it is needed for, once per process)."""
+    detect_language("Ein kurzer Satz, fast ohne englische Wörter, damit das Modell lädt.")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -57,6 +63,7 @@ def main() -> None:
         texts = [prepare(raw).text for raw in read_paths([str(path)], 10**9)]
         words = sum(len(t.split()) for t in texts)
         extractor.extract(Document(source="warm-up", text=texts[0], content_hash="", language="en"))
+        warm_up_language_model()
         started = time.perf_counter()
         for _ in extractor.nlp.pipe(texts, batch_size=16):
             pass
