@@ -26,6 +26,7 @@ import firehose
 
 from liaison.extract import Extractor
 from liaison.ingest import prepare, read_paths
+from liaison.ingest.dates import parse_date
 from liaison.ingest.language import detect_language
 from liaison.model import Document
 from liaison.pipeline import available_cores, ingest
@@ -42,9 +43,11 @@ def routing_scores(store: Store, topics: dict[str, str]) -> tuple[float, float]:
 
 
 
-def warm_up_language_model() -> None:
-    """Load the language identifier now (it loads on the first text it is needed for, once per process)."""
+def warm_up_lazy_tables() -> None:
+    """Load the language identifier and the date parser now: each loads on the first text it is
+    needed for, once per process (as the extractor's tables do), not once per ingest."""
     detect_language("Ein kurzer Satz, fast ohne englische Wörter, damit das Modell lädt.")
+    parse_date("3 March 2019")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,7 +66,7 @@ def main() -> None:
         texts = [prepare(raw).text for raw in read_paths([str(path)], 10**9)]
         words = sum(len(t.split()) for t in texts)
         extractor.extract(Document(source="warm-up", text=texts[0], content_hash="", language="en"))
-        warm_up_language_model()
+        warm_up_lazy_tables()
         started = time.perf_counter()
         for _ in extractor.nlp.pipe(texts, batch_size=16):
             pass

@@ -10,7 +10,7 @@ For each corpus (the bundled sample, and the seeds when ../shared/seeds exists):
   found unchanged), as the ratio first/second.
 Each corpus is repeated ``--repeat`` times (each copy made unique, so nothing is
 skipped as unchanged) to get past start-up noise; the extractor reads one
-document and the language identifier loads before the clock starts (lazy tables
+document and the language identifier and date parser load before the clock starts (lazy tables
 load once per process, not per ingest). Prints
 documents/s, words/s and the ratios; asserts nothing.
 
@@ -28,6 +28,7 @@ from pathlib import Path
 
 from liaison.extract import Extractor
 from liaison.ingest import content_hash, prepare, read_paths
+from liaison.ingest.dates import parse_date
 from liaison.ingest.language import detect_language
 from liaison.model import Document
 from liaison.pipeline import available_cores, ingest
@@ -55,7 +56,7 @@ def measure(name: str, paths: list[str], repeat: int, extractor: Extractor, work
     with tempfile.TemporaryDirectory() as tmp:
         files, texts = copies(paths, repeat, Path(tmp))
         extractor.extract(Document(source="warm-up", text=texts[0], content_hash="", language="en"))
-        warm_up_language_model()
+        warm_up_lazy_tables()
         words = sum(len(t.split()) for t in texts)
         started = time.perf_counter()
         for _ in extractor.nlp.pipe(texts, batch_size=16):
@@ -85,9 +86,11 @@ def measure(name: str, paths: list[str], repeat: int, extractor: Extractor, work
 
 
 
-def warm_up_language_model() -> None:
-    """Load the language identifier now (it loads on the first text it is needed for, once per process)."""
+def warm_up_lazy_tables() -> None:
+    """Load the language identifier and the date parser now: each loads on the first text it is
+    needed for, once per process (as the extractor's tables do), not once per ingest."""
     detect_language("Ein kurzer Satz, fast ohne englische Wörter, damit das Modell lädt.")
+    parse_date("3 March 2019")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -3,8 +3,8 @@
 Each size runs ``liaison ingest --workers 1`` over a firehose (``firehose.py``,
 5% party diplomacy) in a fresh process, into a fresh SQLite file, and reports
 that process's peak resident memory (``ru_maxrss``), with the peak right after
-loading the extractor and after warming it up (one extraction and the language
-identifier: tables that load on first use, once per process) for reference.
+loading the extractor and after warming it up (one extraction, the language
+identifier and the date parser: tables that load on first use, once per process) for reference.
 Prints the ratio of the peaks 10,000/1,000, and of what each ingest added above
 the warmed-up peak; asserts nothing.
 
@@ -31,6 +31,7 @@ def child(path: str, db: str) -> None:
     from liaison.store import Store
 
     from liaison.ingest import prepare, read_paths
+    from liaison.ingest.dates import parse_date
     from liaison.ingest.language import detect_language
 
     extractor = Extractor.load()
@@ -38,6 +39,7 @@ def child(path: str, db: str) -> None:
     first = next(iter(read_paths([path], 10**10)))
     extractor.extract(prepare(first))
     detect_language("Ein kurzer Satz, fast ohne englische Wörter, damit das Modell lädt.")
+    parse_date("3 March 2019")
     warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store = Store.open(db)
     report = ingest([path], store, extractor, max_bytes=10**10, workers=1)

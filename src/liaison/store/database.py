@@ -331,9 +331,13 @@ class Store:
                          for (*_, band_keys), doc_id in zip(items, ids) for b, k in band_keys]
                 if bands:
                     conn.execute(document_bands.insert(), bands)
+            fact_rows: dict[sa.Table, list[dict]] = {}  # the batch's facts: one statement per table
             for (doc, facts, *_), doc_id in zip(items, ids):
-                if facts.entities or facts.events or facts.participations or facts.quotes or facts.figures:
-                    self._insert_facts(conn, doc_id, facts)
+                for table, rows in self._fact_rows(doc_id, facts, doc.text).items():
+                    fact_rows.setdefault(table, []).extend(rows)
+            for table in (doc_entities, mentions, doc_events, participations, quotes, figures):
+                if fact_rows.get(table):
+                    conn.execute(table.insert(), fact_rows[table])
             results = [SaveResult(doc_id, "updated" if doc.source in existing else "stored", None, near)
                        for (doc, *_), doc_id, near in zip(items, ids, nears)]
             self._set_raw_hashes(conn, raw_hashes)
@@ -431,37 +435,45 @@ class Store:
                       document_bands, document_signatures):
             conn.execute(table.delete().where(table.c.document_id == doc_id))
 
-    def _insert_facts(self, conn: sa.Connection, doc_id: str, facts: DocumentFacts) -> None:
+    def _insert_facts(self, conn: sa.Connection, doc_id: str, facts: DocumentFacts,
+                      text: str | None = None) -> None:
+        for table, rows in self._fact_rows(doc_id, facts, text or self._text_of(conn, doc_id)).items():
+            conn.execute(table.insert(), rows)
+
+    @staticmethod
+    def _fact_rows(doc_id: str, facts: DocumentFacts, text_of: str) -> dict[sa.Table, list[dict]]:
+        """The rows of each fact table for one document's facts (tables without rows left out)."""
         version = facts.extractor
-        text_of = self._text_of(conn, doc_id)
+        out: dict[sa.Table, list[dict]] = {}
         if facts.entities:
-            conn.execute(doc_entities.insert(), [dict(
+            out[doc_entities] = [dict(
                 document_id=doc_id, key=e.id, type=e.type, name=e.name, aliases=e.aliases,
                 country=e.country, titles=e.titles, external_ids=e.external_ids or None,
-                extractor=version) for e in facts.entities])
+                extractor=version) for e in facts.entities]
             rows = [dict(document_id=doc_id, entity_key=e.id, start=s, end=t, text=text_of[s:t], extractor=version)
                     for e in facts.entities for s, t in e.mentions]
             if rows:
-                conn.execute(mentions.insert(), rows)
+                out[mentions] = rows
         if facts.events:
-            conn.execute(doc_events.insert(), [dict(
+            out[doc_events] = [dict(
                 document_id=doc_id, key=v.id, kind=v.kind, name=v.name, aliases=v.aliases,
                 start=_date(v.start), end=_date(v.end), place=v.place, country=v.country, format=v.format,
                 organizer_key=v.organizer, edition=v.edition, spans=[list(m) for m in v.mentions],
-                extractor=version) for v in facts.events])
+                extractor=version) for v in facts.events]
         if facts.participations:
-            conn.execute(participations.insert(), [dict(
+            out[participations] = [dict(
                 document_id=doc_id, event_key=p.event, entity_key=p.entity, role=p.role,
                 start=p.span[0] if p.span else None, end=p.span[1] if p.span else None, extractor=version)
-                for p in facts.participations])
+                for p in facts.participations]
         if facts.quotes:
-            conn.execute(quotes.insert(), [dict(
+            out[quotes] = [dict(
                 document_id=doc_id, speaker_key=q.speaker, event_key=q.event, text=q.text,
-                start=q.span[0], end=q.span[1], extractor=version) for q in facts.quotes])
+                start=q.span[0], end=q.span[1], extractor=version) for q in facts.quotes]
         if facts.figures:
-            conn.execute(figures.insert(), [dict(
+            out[figures] = [dict(
                 document_id=doc_id, value=f.value, qualifier=f.qualifier, unit=f.unit, subject=f.subject,
-                event_key=f.event, start=f.span[0], end=f.span[1], extractor=version) for f in facts.figures])
+                event_key=f.event, start=f.span[0], end=f.span[1], extractor=version) for f in facts.figures]
+        return out
 
     def _text_of(self, conn: sa.Connection, doc_id: str) -> str:
         return conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar_one()
