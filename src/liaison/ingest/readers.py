@@ -267,6 +267,17 @@ def read_html(source: str, text: str, warnings: list[str]) -> RawDocument:
     return html_to_raw(source, text, warnings)
 
 
+def lines_of(text: str, size: int = 1 << 20) -> Iterator[str]:
+    """``text.splitlines()``, about a megabyte at a time: a large JSON Lines file is not held twice
+    (as its text and as a list of all its lines). Cuts fall after a newline, where a line ends anyway."""
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + size)
+        end = len(text) if cut < 0 else cut + 1
+        yield from text[start:end].splitlines()
+        start = end
+
+
 def read_jsonl(source: str, lines: Iterable[str], warnings: list[str]) -> Iterator[RawDocument | ReadFailure]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -333,8 +344,9 @@ def read_path(path: str, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
         yield ReadFailure(path, "binary file, not text")
         return
     text, warnings = decode(data, path)
+    del data  # not kept alive (beside its text) while the documents are read
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(path, text.splitlines(), warnings)  # reports each bad line itself
+        yield from read_jsonl(path, lines_of(text), warnings)  # reports each bad line itself
         return
     try:
         if suffix in HTML_SUFFIXES:
