@@ -151,3 +151,18 @@ def test_near_duplicate_candidates_are_capped_likeliest_first(store, monkeypatch
     stored = {d["source"]: d for d in store.documents(limit=100)}
     assert stored["v0.txt"]["near_duplicate_of"] is None
     assert all(stored[f"v{n}.txt"]["near_duplicate_of"] for n in range(1, 12))
+
+
+def test_a_source_read_twice_in_one_run_is_compared_with_its_first_copy(tmp_path, extractor):
+    import json
+
+    lines = [{"id": "same", "title": "Rain", "text": STORIES["rain.txt"]},
+             {"id": "other", "title": "Match", "text": STORIES["match.txt"]},
+             {"id": "same", "title": "Rain", "text": STORIES["rain.txt"]},
+             {"id": "same", "title": "Rain", "text": STORIES["rain.txt"] + " The bridge reopened."}]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    store = Store.open(str(tmp_path / "twice.db"))
+    report = ingest([str(path)], store, extractor, max_bytes=1_000_000, workers=1)
+    assert [r["status"] for r in log_rows(store, report.run_id)] == ["stored", "stored", "unchanged", "updated"]
+    store.close()

@@ -188,6 +188,8 @@ class Writer:
                               item.word_count))
             return False
         self.this_run.setdefault(item.content_hash, item.source)
+        if item.source in self.pending_sources:
+            self.flush()  # the same source earlier in this run: store it first, then compare with it
         if item.source in self.known and item.content_hash in self.known_hash:
             by_source, by_hash = self.known.pop(item.source), self.known_hash[item.content_hash]
         else:
