@@ -3,8 +3,9 @@
 The CLI, the benchmarks and the tests call :func:`ingest`; it holds no state of
 its own beyond the objects passed in. :class:`Writer` is the one place that
 decides what happens to a document (stored, updated, unchanged, duplicate) and
-stores it, a batch of documents and their log rows per transaction; :func:`analysed` routes documents and extracts the relevant ones, in
-this process or in a pool of worker processes, and gives them back in order.
+stores it (a batch of documents and their log rows per transaction);
+:func:`analysed` routes documents and extracts the relevant ones, in this
+process or in a pool of worker processes, and gives them back in order.
 ``liaison.distributed`` runs the same analysis on Dask workers and hands the
 results to the same Writer.
 """
