@@ -39,7 +39,9 @@ bench: setup
 	$(BIN)/python benchmarks/firehose_throughput.py
 	$(BIN)/python benchmarks/memory_scale.py
 	$(BIN)/python benchmarks/resolution_scale.py
+	$(BIN)/python benchmarks/resolution_incremental.py
 	$(BIN)/python benchmarks/api_latency.py
+	$(BIN)/python benchmarks/api_load.py
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache .eval-seeds.jsonl
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB).key $(DB).resolve-lock .pytest_cache .eval-seeds.jsonl
