@@ -324,3 +324,12 @@ def test_every_offset_lies_inside_the_text_and_matches(extractor, words):
     ids = {e.id for e in facts.entities} | {None}
     assert all(q.speaker in ids for q in facts.quotes)
     assert all(p.entity in ids and p.event in {v.id for v in facts.events} for p in facts.participations)
+
+
+def test_a_weekday_or_month_after_an_event_name_is_its_date_not_its_name():
+    from liaison.extract.events import find_mentions
+
+    names = [m.name for m in find_mentions("Xi spoke to the CPC and World Political Parties Summit on Tuesday.")]
+    assert names == ["CPC and World Political Parties Summit"]
+    assert [m.name for m in find_mentions("It joined the Forum on China-Africa Cooperation in 2018.")] == [
+        "Forum on China-Africa Cooperation"]

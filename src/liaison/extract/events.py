@@ -34,10 +34,12 @@ TRIGGERS = ["press conference", "news conference", "summit", "dialogue", "meetin
             "delegation", "training", "workshop", "programme", "program", "gathering"]
 TRIGGER_RE = "|".join(TRIGGERS)
 CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
+WHEN = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+        r"August|September|October|November|December)")  # "the … Summit on Tuesday": a date, not its name
 NAMED = re.compile(
     rf"(?P<name>{CAP}(?:\s+(?:{CAP}|and|of|in|with|for|on|the|de|des|du|to|&))*\s+(?P<trig>Summit|Dialogue|Meeting|"
     rf"Forum|Congress|Conference|Symposium|Seminar|Convention|Plenum|Session|Consultation|Talks))\b"
-    rf"(?P<tail>\s+(?:of|on|for)\s+(?:the\s+)?(?:{CAP}|[A-Z][\w’']*)(?:\s+(?:{CAP}|[A-Z][\w’']*|and|of|the|&))*)?")
+    rf"(?P<tail>\s+(?:of|on|for)\s+(?:the\s+)?(?!{WHEN}\b)(?:{CAP}|[A-Z][\w’']*)(?:\s+(?:{CAP}|[A-Z][\w’']*|and|of|the|&))*)?")
 MOD_STOP = (r"(?:and|or|but|which|who|that|to|is|was|were|has|had|in|on|of|at|for|with|from|the|an?|by|as|its|"
             r"their|his|her|this|these|those|will|would|holds?|held|places?|said|says|such|into|during|after|before)")
 PP_STOP = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
