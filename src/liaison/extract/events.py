@@ -45,7 +45,7 @@ MOD_STOP = (r"(?:and|or|but|which|who|that|to|is|was|were|has|had|in|on|of|at|fo
 PP_STOP = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
            r"august|september|october|november|december|met|meets|was|were|is|are|will|would|has|have|had|held|holds|said|says|took|opened|closed|began|"
            r"ended|arranged|organi[sz]ed|hosted|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
-           r"which|who|that|where|when|in\s+(?-i:[A-Z])|at\s+the\s+weekend|last|next|yesterday|today)")
+           r"which|who|that|where|when|in\s+(?-i:[A-Z])|in\s+\d{4}|at\s+the\s+weekend|last|next|yesterday|today)")
 DESCRIBED = re.compile(
     rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|(?-i:[A-Z][a-z]+)(?:’s|'s))\s+"
     rf"(?P<mods>(?:(?!{MOD_STOP}\b)[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
