@@ -333,3 +333,17 @@ def test_a_weekday_or_month_after_an_event_name_is_its_date_not_its_name():
     assert names == ["CPC and World Political Parties Summit"]
     assert [m.name for m in find_mentions("It joined the Forum on China-Africa Cooperation in 2018.")] == [
         "Forum on China-Africa Cooperation"]
+
+
+def test_a_summit_timed_to_follow_a_centenary_keeps_its_own_date_and_a_2017_meeting_stays_apart(extractor):
+    from liaison.model import Document
+
+    text = ("When the party holds its online summit with foreign parties on Tuesday, one department runs it.\n\n"
+            "That changed in late 2017, when it organised the Grand Dialogue of World Parties Meeting in Beijing.\n\n"
+            "The World Parties Summit, timed to follow the party's centenary on July 1, will gather leaders.")
+    doc = Document(source="t.txt", text=text, content_hash="x", published=date(2021, 7, 4))
+    events = extractor.extract(doc).events
+    summit = next(e for e in events if e.kind == "summit")
+    assert summit.start == "2021-07-06"  # "holds … on Tuesday" is the coming Tuesday, not the centenary's July 1
+    dialogue = next(e for e in events if "Dialogue" in e.name)
+    assert dialogue is not summit and not any("Summit" in a for a in dialogue.aliases)

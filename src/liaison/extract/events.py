@@ -36,6 +36,9 @@ TRIGGER_RE = "|".join(TRIGGERS)
 CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
 WHEN = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
         r"August|September|October|November|December)")  # "the … Summit on Tuesday": a date, not its name
+# "timed to follow the party's centenary on July 1": that date is the centenary's, not the event's
+OTHER_DAY = re.compile(r"\b(?:centenary|centennial|anniversary|birthday|founding|election|elections|independence|"
+                       r"national day|holiday)\s+(?:\w+\s+){0,2}?(?:on|of|in)?\s*$", re.I)
 NAMED = re.compile(
     rf"(?P<name>{CAP}(?:\s+(?:{CAP}|and|of|in|with|for|on|the|de|des|du|to|&))*\s+(?P<trig>Summit|Dialogue|Meeting|"
     rf"Forum|Congress|Conference|Symposium|Seminar|Convention|Plenum|Session|Consultation|Talks))\b"
@@ -132,6 +135,7 @@ class Cluster:
     organizer: str | None = None
     edition: int | None = None
     cues: set = field(default_factory=set)
+    years: set = field(default_factory=set)  # years its mentions were placed in without a full date
 
     @property
     def kind(self) -> str:
@@ -262,14 +266,22 @@ class EventFinder:
         for i, m in enumerate(mentions):
             s_start, s_end = sents.of(m.start)
             sentence = text[s_start:s_end]
-            dates = find_dates(sentence, published, offset=s_start)
+            dates, others = [], set()
+            for d in find_dates(sentence, published, offset=s_start):
+                if OTHER_DAY.search(text[max(s_start, d.start - 40):d.start]):
+                    if d.begin:  # not this event's date, but its year still places the sentence
+                        others.add(d.begin.year)
+                else:
+                    dates.append(d)
             place = self._place(text, m, s_start, s_end, places)
-            years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", sentence)}
+            years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", sentence)} | others
             target = self._attach(m, clusters, place, [] if m.anaphoric else dates, years)
             if target is None:
                 target = Cluster()
                 clusters.append(target)
             target.mentions.append(m)
+            if years and not any(d.begin for d in dates) and not m.anaphoric:
+                target.years |= years  # "in late 2017, when it organised the … Meeting": the year it belongs to
             assigned[i] = target
             here = [x for x in mentions if s_start <= x.start < s_end]
             self._fill(target, m, text, s_start, s_end, sentence, dates, place, by_span,
@@ -357,6 +369,9 @@ class EventFinder:
     def _conflict(self, c: Cluster, place, dates, years=frozenset()) -> bool:
         if years and c.start and c.start.year not in years and not any(d.begin for d in dates):
             return True  # "the first summit, in 2017" is not this year's
+        if c.years and (any(d.begin and d.begin.year not in c.years for d in dates)
+                        or (years and not years & c.years and not any(d.begin for d in dates))):
+            return True  # a group placed in 2017 does not take a 2021 date
         if place and c.place and place[0].lower() != c.place.lower() and place[1] != c.country:
             return True
         for d in dates:

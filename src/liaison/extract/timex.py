@@ -43,6 +43,7 @@ class Timex:
 
 CLOSING = re.compile(r"\b(until|till|through|to|ends?|ended|closes?|closed|concludes?|concluded|runs? to|wraps? up)"
                      r"\s+(?:on\s+)?$", re.I)
+WHEN_PRESENT = re.compile(r"\bwhen\b[^.;]{0,120}\b(?:holds|hosts|convenes|opens|meets|gathers)\b", re.I)  # "when X holds its summit on Tuesday"
 AHEAD = re.compile(r"\b(from|until|till|through|ends?|closes?|concludes?|runs?|starting|beginning|coming)\s+(?:on\s+)?$", re.I)
 
 def _md(month: str, day: str) -> tuple[int, int]:
@@ -102,7 +103,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
             wd = WEEKDAYS[m.group("wd").lower()]
             lead = (m.group("last") or "").strip().lower()
             ahead = bool(AHEAD.search(text[max(0, m.start() - 25):m.start()])) and not PAST.search(
-                text[max(0, m.start() - 80):m.start()])
+                text[max(0, m.start() - 80):m.start()]) or bool(WHEN_PRESENT.search(text[:m.start()]))
             if lead == "next" or ((future(m.start()) or ahead) and lead != "last"):
                 delta = (wd - published.weekday()) % 7
                 when = published + timedelta(days=delta)
