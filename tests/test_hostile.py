@@ -91,8 +91,10 @@ def test_deeply_nested_html_is_refused_or_read_quickly(tmp_path):
         items = read(page)
         assert time.perf_counter() - started < 60
         assert len(items) == 1
-        if isinstance(items[0], ReadFailure):
+        if isinstance(items[0], ReadFailure):  # refused, naming the file and why
             assert items[0].source == str(page) and items[0].reason
+        else:  # or read, with the article in it
+            assert isinstance(items[0], RawDocument) and ARTICLE[:40] in items[0].body
 
 
 def test_yaml_alias_bomb_in_front_matter_is_refused(tmp_path):
@@ -152,8 +154,10 @@ def test_html_entity_expansion_stays_small(tmp_path, no_network):
     items = read(page)
     assert time.perf_counter() - started < 10
     assert len(items) == 1
-    if isinstance(items[0], RawDocument):
+    if isinstance(items[0], RawDocument):  # read, without the entities expanded
         assert len(items[0].body) < 10_000 and "lollol" not in items[0].body
+    else:  # or refused, naming the file and why
+        assert isinstance(items[0], ReadFailure) and items[0].source == str(page) and items[0].reason
 
 
 def test_html_never_fetches_or_runs_anything(tmp_path, no_network, monkeypatch):
