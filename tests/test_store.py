@@ -124,3 +124,15 @@ def test_quote_search_finds_words_with_their_speakers(store):
     assert hit["text"].startswith("We will open") and hit["speaker"]["name"] == "Lena Ortiz"
     assert store.record().search_quotes("nonexistentword") == []
     assert store.record().search_quotes("\" OR 1=1 --") == []
+
+
+def test_an_in_memory_store_keeps_its_tables_and_rows():
+    from liaison.model import Document, DocumentFacts
+    from liaison.store import Store
+
+    store = Store.open(":memory:")
+    doc = Document(source="mem.txt", text="A party delegation visited Hanoi.", content_hash="m" * 64)
+    saved = store.save(doc, DocumentFacts("test-1"))
+    assert store.document(saved.document_id)["source"] == "mem.txt"
+    assert store.stats()["documents"] == 1
+    store.close()

@@ -17,6 +17,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
 
 from liaison.model import Document, DocumentFacts
 from liaison.store import migrations
@@ -134,6 +135,11 @@ class Store:
             raise FileNotFoundError(f"no database at {url[len('sqlite:///'):]}; run `liaison ingest PATH` first")
         if read_only:
             return cls(_read_only_engine(url))
+        if url in ("sqlite://", "sqlite:///:memory:"):  # one connection, or every one would see an empty database
+            engine = sa.create_engine("sqlite://", poolclass=StaticPool,
+                                      connect_args={"check_same_thread": False})
+            migrations.upgrade(engine)
+            return cls(engine)
         kwargs: dict = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 60}
