@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from liaison.model import EVENT_FORMATS, EVENT_KINDS, ROLES
+from liaison.model import ENTITY_TYPES, EVENT_FORMATS, EVENT_KINDS, ROLES
 from liaison.resolve.judgements import ENTITY_FIELDS, EVENT_FIELDS
 
 ACTIONS = ("merge", "split", "correct", "reject", "confirm", "distinct", "undo")
-ENTITY_TYPES = ("person", "party", "organization", "country", "place")
 ENTITY_PREFIXES = ("per-", "pty-", "org-", "cty-", "plc-", "ent-")
 
 
