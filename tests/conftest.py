@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("LIAISON_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -120,3 +126,34 @@ def store(db_url):
     s = Store.open(db_url)
     yield s
     s.close()
+
+
+def need_chromium() -> None:
+    """Skip a browser test without Chromium; fail it on CI, where .ci/run installs Chromium."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install Chromium ({CHROMIUM} is missing; .ci/run apt-gets it)")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
+
+
+@contextmanager
+def launched_chromium():
+    """Headless Chromium driven by Playwright; screenshots go to SHOTS. Playwright's sync API allows
+    one of these at a time in a process, so a test that prints a PDF must not run inside one."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One browser for a test module's pages."""
+    with launched_chromium() as browser:
+        yield browser

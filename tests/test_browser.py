@@ -6,24 +6,15 @@ shown, and saves a screenshot of each page under artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SHOTS, need_chromium
 
-CHROMIUM = os.environ.get("LIAISON_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "artifacts" / "screenshots"
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, extractor, live_server):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install Chromium ({CHROMIUM} is missing; .ci/run apt-gets it)")
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
+    need_chromium()
     from liaison.pipeline import ingest
     from liaison.store import Store
     from liaison.web import create_app
@@ -35,19 +26,10 @@ def server(tmp_path_factory, extractor, live_server):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
-        browser.close()
+def page(server, chromium):
+    tab = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    tab.set_default_timeout(15_000)
+    return tab
 
 
 def test_walk_from_home_to_the_evidence_sentence(server, page):

@@ -6,13 +6,11 @@ duplicate persons, correct an event's date, reject a wrong participation, and se
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, SHOTS
 from typer.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, SHOTS, need_chromium
 
 pytestmark = pytest.mark.slow
 CORPUS = FIXTURES / "curation"
@@ -20,8 +18,7 @@ CORPUS = FIXTURES / "curation"
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, extractor, live_server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
+    need_chromium()
     from liaison.pipeline import ingest
     from liaison.store import Store
     from liaison.store.users import Users
@@ -35,18 +32,10 @@ def served(tmp_path_factory, extractor, live_server):
 
 
 @pytest.fixture(scope="module")
-def page(served):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        tab.set_default_timeout(20_000)
-        yield tab
-        browser.close()
+def page(served, chromium):
+    tab = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    tab.set_default_timeout(20_000)
+    return tab
 
 
 def ids(store) -> dict:

@@ -6,20 +6,16 @@ recorded, checks the charts are drawn, and saves a screenshot under artifacts/sc
 
 from __future__ import annotations
 
-import os
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT, SHOTS, launched_chromium
 from typer.testing import CliRunner
 
 from liaison.cli import app
 
 runner = CliRunner()
-CHROMIUM = os.environ.get("LIAISON_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "artifacts" / "screenshots"
 SECTIONS = ["overview", "events", "attendance", "network", "messaging", "figures", "evidence"]
 
 
@@ -146,58 +142,41 @@ def test_report_scopes_to_one_event_or_a_series(sample_db, tmp_path):
     assert not (tmp_path / "r.html").exists()
 
 
-def _browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install Chromium ({CHROMIUM} is missing; .ci/run apt-gets it)")
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    return sync_playwright()
-
-
 @pytest.mark.slow
 def test_the_report_renders_offline_in_a_browser_with_its_charts(report_file):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
-            asked = []
+    with launched_chromium() as chromium:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+        asked = []
 
-            def gate(route):
-                asked.append(route.request.url)
-                if route.request.url == report_file.as_uri():
-                    route.continue_()
-                else:
-                    route.abort()
+        def gate(route):
+            asked.append(route.request.url)
+            if route.request.url == report_file.as_uri():
+                route.continue_()
+            else:
+                route.abort()
 
-            context.route("**/*", gate)
-            page = context.new_page()
-            page.on("request", lambda r: asked.append(r.url) if r.url != report_file.as_uri() else None)
-            page.goto(report_file.as_uri(), wait_until="load")
-            assert page.locator("h1").inner_text().startswith("Liaison report")
-            charts = page.locator("figure.chart")
-            assert charts.count() >= 6
-            for i in range(charts.count()):
-                chart = charts.nth(i)
-                box = chart.locator("svg").bounding_box()
-                assert box and box["width"] > 300 and box["height"] > 60
-                assert chart.locator("svg .mark").count() >= 1
-                assert chart.locator("table tbody tr").count() >= 1
-            for section in SECTIONS:
-                assert page.locator(f"section#{section}").is_visible()
-            page.locator("#attendance-table a.ev").first.click()
-            target = page.evaluate("location.hash")
-            assert target.startswith("#ev-") and page.locator(f"{target} mark").is_visible()
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(SHOTS / "report.png"), full_page=True)
-            page.locator("#network").screenshot(path=str(SHOTS / "report-network.png"))
-            assert not [u for u in asked if u != report_file.as_uri()], asked
-        finally:
-            browser.close()
+        context.route("**/*", gate)
+        page = context.new_page()
+        page.on("request", lambda r: asked.append(r.url) if r.url != report_file.as_uri() else None)
+        page.goto(report_file.as_uri(), wait_until="load")
+        assert page.locator("h1").inner_text().startswith("Liaison report")
+        charts = page.locator("figure.chart")
+        assert charts.count() >= 6
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            box = chart.locator("svg").bounding_box()
+            assert box and box["width"] > 300 and box["height"] > 60
+            assert chart.locator("svg .mark").count() >= 1
+            assert chart.locator("table tbody tr").count() >= 1
+        for section in SECTIONS:
+            assert page.locator(f"section#{section}").is_visible()
+        page.locator("#attendance-table a.ev").first.click()
+        target = page.evaluate("location.hash")
+        assert target.startswith("#ev-") and page.locator(f"{target} mark").is_visible()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / "report.png"), full_page=True)
+        page.locator("#network").screenshot(path=str(SHOTS / "report-network.png"))
+        assert not [u for u in asked if u != report_file.as_uri()], asked
 
 
 @pytest.mark.slow
