@@ -23,11 +23,10 @@ import time
 from pathlib import Path
 
 import firehose
+from ingest_throughput import warm_up_lazy_tables
 
 from liaison.extract import Extractor
 from liaison.ingest import prepare, read_paths
-from liaison.ingest.dates import parse_date
-from liaison.ingest.language import detect_language
 from liaison.model import Document
 from liaison.pipeline import available_cores, ingest
 from liaison.store import Store
@@ -41,13 +40,6 @@ def routing_scores(store: Store, topics: dict[str, str]) -> tuple[float, float]:
     precision = len(relevant & extracted) / len(extracted) if extracted else 1.0
     return recall, precision
 
-
-
-def warm_up_lazy_tables() -> None:
-    """Load the language identifier and the date parser now: each loads on the first text it is
-    needed for, once per process (as the extractor's tables do), not once per ingest."""
-    detect_language("Ein kurzer Satz, fast ohne englische Wörter, damit das Modell lädt.")
-    parse_date("3 March 2019")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

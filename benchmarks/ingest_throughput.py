@@ -92,6 +92,7 @@ def warm_up_lazy_tables() -> None:
     detect_language("Ein kurzer Satz, fast ohne englische Wörter, damit das Modell lädt.")
     parse_date("3 March 2019")
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=10)
