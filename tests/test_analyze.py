@@ -323,3 +323,13 @@ def test_contractions_and_ordinals_are_not_terms():
     from liaison.analyze.messaging import terms
 
     assert terms("I'm sure the 19th congress met") == ["sure", "congress", "met", "sure congress", "congress met"]
+
+
+def test_a_unit_is_disputed_only_when_two_sources_give_different_values():
+    from liaison.model import disputed_units
+
+    rows = [{"unit": "parties", "value": 500, "document_id": "a"}, {"unit": "parties", "value": 600, "document_id": "b"},
+            {"unit": "days", "value": 3, "document_id": "a"}, {"unit": "days", "value": 4, "document_id": "a"},
+            {"unit": "countries", "value": 120, "document_id": "a"},
+            {"unit": "countries", "value": 120, "document_id": "b"}]
+    assert disputed_units(rows) == {"parties"}

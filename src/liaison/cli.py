@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from liaison.config import Settings
+from liaison.model import disputed_units
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Liaison: an evidence-backed record of inter-party diplomacy.")
@@ -328,15 +329,13 @@ def show_event(store, event_id: str) -> None:
     figs = record.figures(event_id=event_id)
     if figs:
         table = Table("unit", "value", "qualifier", "source", "published", title="figures per source")
-        by_unit: dict = {}
-        for f in figs:
-            by_unit.setdefault(f["unit"], set()).add(f["value"])
+        disputed = disputed_units(figs)
         for f in sorted(figs, key=lambda f: (f["unit"], f["published"] or date.min, f["document_id"])):
-            flag = " ≠" if len(by_unit[f["unit"]]) > 1 else ""
+            flag = " ≠" if f["unit"] in disputed else ""
             table.add_row(f["unit"] + flag, f"{f['value']:,.0f}", f["qualifier"] or "",
                           Text(f"{f['document_id']} {f['outlet'] or ''}"), str(f["published"] or ""))
         out.print(table)
-        if any(len(v) > 1 for v in by_unit.values()):
+        if disputed:
             out.print(Text("≠ sources disagree on this count; each source's figure is kept", style="yellow"))
     out.print(Text("sources and evidence", style="bold"))
     for r in record.event_evidence(event_id):

@@ -139,6 +139,17 @@ class DocumentFacts:
 ACTORS = ("person", "party", "organization")
 
 
+def disputed_units(figures) -> set[str]:
+    """The units on which sources disagree: two documents give different values. One document
+    giving two values (a range, two counts) is not a disagreement. ``figures`` are mappings with
+    ``unit``, ``value`` and ``document_id`` (the store's rows, or a DataFrame's records)."""
+    values: dict = {}
+    for f in figures:
+        values.setdefault(f["unit"], {}).setdefault(f["document_id"], set()).add(float(f["value"]))
+    return {unit for unit, per_doc in values.items()
+            if len(per_doc) > 1 and len(set().union(*per_doc.values())) > 1}
+
+
 def document_line(doc: Document, facts: DocumentFacts) -> dict:
     """One line of `liaison extract` output (../shared/eval/FORMAT.md).
 

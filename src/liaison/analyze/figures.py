@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from liaison.frames import RecordFrames
+from liaison.model import disputed_units
 
 COLUMNS = ["event_id", "event_name", "unit", "document_id", "outlet", "published", "value", "qualifier", "subject",
            "evidence", "low", "high", "spread", "sources", "disagree", "start", "end", "evidence_url"]
@@ -27,8 +28,7 @@ def figures(rec: RecordFrames, event=None) -> pd.DataFrame:
     for (event_id, unit), group in raw.groupby(["event_id", "unit"], sort=True):
         values = group["value"].astype(float)
         low, high = values.min(), values.max()
-        per_doc = group.groupby("document_id")["value"].apply(lambda v: frozenset(v.astype(float)))
-        disagree = len(per_doc) > 1 and len(set().union(*per_doc)) > 1
+        disagree = unit in disputed_units(group.to_dict("records"))
         ordered = group.sort_values(["published", "document_id", "start"],
                                     key=lambda s: s.fillna(date.max) if s.name == "published" else s)
         for f in ordered.to_dict("records"):
@@ -36,7 +36,7 @@ def figures(rec: RecordFrames, event=None) -> pd.DataFrame:
                          "document_id": f["document_id"], "outlet": f["outlet"], "published": f["published"],
                          "value": f["value"], "qualifier": f["qualifier"], "subject": f["subject"],
                          "evidence": rec.sentence(f["document_id"], f["start"], f["end"]),
-                         "low": low, "high": high, "spread": high - low, "sources": len(per_doc),
+                         "low": low, "high": high, "spread": high - low, "sources": group["document_id"].nunique(),
                          "disagree": bool(disagree), "start": f["start"], "end": f["end"],
                          "evidence_url": rec.evidence_url(f["document_id"], f["start"], f["end"])})
     return pd.DataFrame(rows, columns=COLUMNS)

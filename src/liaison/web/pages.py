@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from liaison.model import ROLES as ROLE_ORDER
+from liaison.model import disputed_units
 from liaison.web.errors import NotFound
 from liaison.web.highlight import segments
 
@@ -79,10 +80,7 @@ def event_page(request: Request, event_id: str):
             by_role[p["role"]].append((e, p))
             by_country[e["country"] or "—"].append((e, p))
     figures = r.figures(event_id=ev["id"])
-    values = defaultdict(set)
-    for f in figures:
-        values[f["unit"]].add(f["value"])
-    disputed = {u for u, v in values.items() if len(v) > 1}
+    disputed = disputed_units(figures)
     quotes = r.quotes(event_id=ev["id"])
     speakers = {e["id"]: e for e in r.entities_by_ids({q["speaker"] for q in quotes} - {None})}
     editions = r.series_events(ev["series_id"]) if ev["series_id"] else []
