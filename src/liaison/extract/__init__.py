@@ -141,8 +141,8 @@ class Extractor:
         sents = Sentences(split_at_paragraphs(text, spans), len(text))
         sentence_of = sents.of
 
-        quotes = find_quotes(text, entities, sentence_of)
-        events, participations = self.events.find(text, sents, entities, doc.published)
+        quotes = find_quotes(text, entities, sentence_of, parsed)
+        events, participations = self.events.find(text, sents, entities, doc.published, parsed)
         figures = find_figures(text, excluded=[])
         link_to_events(events, participations, quotes, figures, sentence_of)
         return DocumentFacts(extractor=self.version, entities=entities, events=events,

@@ -252,7 +252,7 @@ class EventFinder:
         self.countries = countries
 
     def find(self, text: str, sents: list[tuple[int, int]], entities: list[EntityFact],
-             published: date | None) -> tuple[list[EventFact], list[ParticipationFact]]:
+             published: date | None, parsed=None) -> tuple[list[EventFact], list[ParticipationFact]]:
         known_places = {text[s:e] for ent in entities if ent.type in ("place", "country") for s, e in ent.mentions}
         mentions = find_mentions(text, known_places)
         # "Nepali Congress", "African National Congress": a party's name, not an event's

@@ -71,7 +71,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     return sorted(spans, key=lambda q: q.start)
 
 
-def find_quotes(text: str, entities: list[EntityFact], sentence_of) -> list[QuoteFact]:
+def find_quotes(text: str, entities: list[EntityFact], sentence_of, parsed=None) -> list[QuoteFact]:
     index = SpanIndex([(s, e, ent) for ent in entities if ent.type in ("person", "party", "organization")
                        for s, e in ent.mentions])
     by_id = {e.id: e for e in entities}
