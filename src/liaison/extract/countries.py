@@ -88,6 +88,8 @@ class Countries:
         key = self._clean(raw).casefold()
         if not key or key in NOT_COUNTRIES or len(key) < 2:
             return None
+        if len(key) <= 3 and key not in ABBREVIATIONS and key not in EXTRA and key not in self._names:
+            return None  # "As", "In", "To" open sentences; countrynames reads them as ISO codes
         if re.fullmatch(r"[A-Z]{2,4}", self._clean(raw)) and key not in ABBREVIATIONS:
             return None  # "CPV" is a party, not Cabo Verde; "PS", "AL" are parties too
         if key in self.capitals:

@@ -31,12 +31,38 @@ EVENT_WORDS = {"dialogue", "summit", "forum", "meeting", "congress", "conference
 TERMINAL_PUNCT = re.compile(r"[.!?…”\"]\s*$")
 TITLE_ONLY = re.compile(rf"^(?:{TITLE_RE}|{HONORIFICS})$", re.I)
 NAME_TOKEN = r"[A-Z][\w’'\-.]*[\w]"
-TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,3}})")
+TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|(?:van|von|der|den|de|del|da|dos|el|al|bin|ibn)(?=\s+[A-Z]))){{0,3}})")
 HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,2}})")
 PRE_TITLE = re.compile(rf"(?P<title>(?i:{TITLE_RE}))\s*,?\s*$")
 POST_TITLE = re.compile(
-    rf"^\s*,\s*(?:(?:the|a|an|its|his|her)\s+)?(?:[\w-]+[’']s\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}}?)(?:[a-z][\w-]*\s+){{0,3}}?"
+    rf"^\s*(?:,|[—–]|--)\s*(?:(?:the|a|an|its|his|her)\s+)?(?:(?P<poss>[\w-]+)[’']s\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}}?)(?:[a-z][\w-]*\s+){{0,3}}?"
     rf"(?P<title>(?i:{TITLE_RE}))\b(?:\s+(?P<of>of\s+(?:the\s+)?[^,.;:“”\"]{{2,60}}))?")
+PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|dos|das|du|le|la|el|al|bin|ibn|ter|ten)"
+NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’']*)(?:-[A-Z][\w’']*)*"
+NAME_PART = rf"(?:{NAME_WORD}|{PARTICLE}(?=\s+[A-Z]))"
+FULL_NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_PART}){{1,4}}"
+# "Juli Minoves (Andorra)", "Benedicta Lasi, NDC, Ghana," : a name and the country it stands for
+NAME_COUNTRY = re.compile(rf"(?P<name>{FULL_NAME})\s+\((?P<country>[A-Z][\w ’'-]{{2,30}})\)")
+# "Lars Klingbeil, General Secretary of …", "Meng Xiangfeng — deputy director of …": a name in apposition to an office
+NAME_THEN_TITLE = re.compile(rf"(?<![\w’'-])(?P<name>{FULL_NAME})\s*(?:,|\s[—–]|—|–)\s*(?:the\s+|a\s+|its\s+)?"
+                             rf"(?:former\s+|then\s+)?(?:[A-Z][\w’'-]*\s+){{0,3}}(?i:{TITLE_RE})\b")
+# "President of the Central African Republic (CAR) Faustin-Archange Touadera"
+TITLE_OF_THEN_NAME = re.compile(
+    rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){{1,4}}(?:\([A-Z]{{2,6}}\)\s+)?"
+    rf"(?P<name>{FULL_NAME})(?=\s*[,.;:)]|\s+[a-z])")
+# "the former presidents of Uruguay, Tabaré Vasquez and Pepe Mujica"
+TITLE_OF_COUNTRY_NAMES = re.compile(
+    rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,2}}),\s+"
+    rf"(?P<names>{FULL_NAME}(?:\s*(?:,|and)\s*{FULL_NAME})*)")
+INSTITUTION_WORD = re.compile(r"^(?:Party|Parties|Department|Committee|Ministry|Council|Assembly|Congress|Forum|"
+                              r"International|Front|Union|League|Movement|Government|Office|School|Institute|"
+                              r"Association|Society|Board|Agency|News|Bank|University|Republic|Kingdom|Democratic|"
+                              r"Socialist|Communist|Liberal|National|People[’']s|Workers[’']?|Summit|Meeting|"
+                              r"Dialogue|Conference|Secretary|General|Affairs|Foreign|State|The|A|An|On|In|At|"
+                              r"As|During|After|Before|With|For|By|From|Both|Since|When|While)$")
+VESSEL = re.compile(r"^(?:HMAS|HMS|USS|HMCS|HMNZS|INS|RFS|PLAN|USNS)\s")
+GENERIC_ORG_WORDS = {"central", "committee", "institute", "international", "board", "trustees", "of", "the",
+                     "and", "executive", "secretariat", "bureau", "office"}
 PARTY_OF = re.compile(r"\b(?:[A-Z][\w’'-]*\s+){0,5}Party\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}"
                       r"(?:\s+\([A-Z][\w’'–-]*(?:\s+[A-Z][\w’'–-]*)*\))?")
 RULING = re.compile(
@@ -75,7 +101,7 @@ def fold(text: str) -> str:
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """No leading 'the', no trailing possessive or punctuation."""
-    lead = re.match(r"(?i)the\s+", text[start:end])
+    lead = re.match(r"(?i)(?:the|an?)\s+", text[start:end])
     if lead and end - start > lead.end():
         start += lead.end()
     poss = re.search(r"[’']s?$", text[start:end])
@@ -83,6 +109,13 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
         end -= len(poss.group(0))
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in ")."):
         end -= 1
+    if text.count("(", start, end) > text.count(")", start, end):  # "Colombian Liberal Party (PLC"
+        end = text.rindex("(", start, end)
+        while end > start and not text[end - 1].isalnum():
+            end -= 1
+    tail = re.search(r"(?:\s+(?:of|the|and|for|in|on|at|to))+$", text[start:end])
+    if tail and tail.start() > 0:  # "National Congress of the": the name stops before its function words
+        end = start + tail.start()
     if end > start and text[end - 1] == "." and not re.search(r"\b[A-Z]\.$", text[start:end]):
         end -= 1
     return start, end
@@ -182,6 +215,21 @@ class EntityFinder:
                 start, end = trim(text, start, end)
                 if end > start:
                     out.append(Candidate(start, end, "person", 2))
+        for pattern in (NAME_COUNTRY, NAME_THEN_TITLE, TITLE_OF_THEN_NAME):
+            for m in pattern.finditer(text):
+                if pattern is NAME_COUNTRY and not self.countries.lookup(m.group("country")):
+                    continue
+                span = self._person_name(text, *m.span("name"))
+                if span:
+                    out.append(Candidate(*span, "person", 2))
+        for m in TITLE_OF_COUNTRY_NAMES.finditer(text):
+            if not self.countries.lookup(m.group("country")):
+                continue
+            base = m.start("names")
+            for n in re.finditer(FULL_NAME, m.group("names")):
+                span = self._person_name(text, base + n.start(), base + n.end())
+                if span:
+                    out.append(Candidate(*span, "person", 2))
         for m in PARTY_OF.finditer(text):
             start, end = trim(text, *m.span())
             out.append(Candidate(start, end, "party", 2))
@@ -189,6 +237,23 @@ class EntityFinder:
             out.append(Candidate(m.start("desc") if not m.group("country") else m.start(), m.end(), "party", 2,
                                  name="@ruling:" + (m.group("country") or "")))
         return out
+
+    def _person_name(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The words of a matched name that are a person's name: no title, honorific, country or body."""
+        words = [(m.start() + start, m.end() + start, m.group(0)) for m in re.finditer(r"\S+", text[start:end])]
+        while words and (words[0][2].casefold() in NOT_NAME_WORDS | {"his", "her", "excellency", "honourable",
+                                                                    "hon", "comrade"}
+                         or TITLE_ONLY.match(words[0][2])):
+            words.pop(0)
+        while words and (re.fullmatch(r"MEP|MP|MEPs|MPs|Jr\.?|Sr\.?", words[-1][2]) or TITLE_ONLY.match(words[-1][2])):
+            words.pop()
+        if len(words) < 2:
+            return None
+        for _, _, w in words:
+            if re.search(r"\d", w) or (w.isupper() and len(w) > 1) or INSTITUTION_WORD.match(re.sub(r"[’']s$", "", w)) or \
+                    TITLE_ONLY.match(w) or self.countries.lookup(re.sub(r"[’']s$", "", w)):
+                return None
+        return words[0][0], words[-1][1]
 
     def ner_candidates(self, text: str, ents) -> list[Candidate]:
         out = []
@@ -203,6 +268,22 @@ class EntityFinder:
             if label == "PERSON":
                 if TITLE_ONLY.match(surface) or not re.search(r"[A-Z]", surface) or len(surface) < 2:
                     continue
+                # "Juan" before the model's "Manuel Santos" is part of the name; "MEP" after it is not
+                first = ent.start
+                while first > 0 and first > ent.start - 2:
+                    tok = ent.doc[first - 1]
+                    if not (tok.pos_ == "PROPN" and tok.is_title and tok.text.casefold() not in NOT_NAME_WORDS
+                            and not TITLE_ONLY.match(tok.text) and not INSTITUTION_WORD.match(tok.text)
+                            and tok.text not in ("Excellency", "His", "Her") and not self.countries.lookup(tok.text)
+                            and tok.ent_type_ in ("", "PERSON")):
+                        break
+                    first -= 1
+                if first < ent.start:
+                    start = ent.doc[first].idx
+                tail = re.search(r"\s+(?:MEP|MP|MEPs|MPs)$", text[start:end])
+                if tail:
+                    end = start + tail.start()
+                surface = text[start:end]
                 hit = self.countries.lookup(surface)
                 if hit:
                     out.append(Candidate(start, end, "country", 1, country=hit.code))
@@ -449,14 +530,27 @@ class EntityFinder:
                 if country:
                     group.countries[country] += 2
             after = text[end:end + 160]
+            stated = re.match(r"\s*\((?P<c>[A-Z][\w ’'-]{2,30})\)|,\s+[A-Z][\w-]{1,8},\s+(?P<c2>[A-Z][\w ’'-]{2,30}?),",
+                              after)  # "Juli Minoves (Andorra)", "Benedicta Lasi, NDC, Ghana,"
+            if stated and (code := self.countries.code(stated.group("c") or stated.group("c2"))):
+                group.countries[code] += 3
+            listed = self._listed_under_country(text, start)
+            if listed:
+                group.countries[listed] += 3
             m = POST_TITLE.match(after)
             if m:
                 title = ("former " if m.group("former") else "") + m.group("title")
                 titles.append(title)
                 pre = (m.group("pre") or "").strip()
                 country = self.countries.code(pre) if pre else None
+                if country is None and m.group("poss"):  # "Kenya's Jubilee Party coordinator"
+                    hit = self.countries.lookup(m.group("poss"))
+                    country = hit.code if hit and hit.kind != "capital" else None
                 if country is None and m.group("of"):
-                    appositive = re.split(r"[.;]\s|,\s+(?:said|told|met|was|is)\b", text[end:end + 220])[0]
+                    # the apposition ends at its clause: "…, General Secretary of the X (XY) met here with …"
+                    appositive = re.split(r"[.;]\s|,\s+(?:said|told|met|was|is|who|which)\b|\)?\s+(?:met|meets|said|says|"
+                                          r"told|held|was|is|has|had|will|would|attended|visited|led|headed)\b",
+                                          text[end:end + 220])[0]
                     country = self._country_in(appositive, by_key)
                 if country:
                     group.countries[country] += 2
@@ -475,6 +569,16 @@ class EntityFinder:
                 titles = list(group.entry.titles[:2])
         seen = set()
         group.titles = [t for t in titles if not (fold(t) in seen or seen.add(fold(t)))]
+
+    def _listed_under_country(self, text: str, start: int) -> str | None:
+        """'the former presidents of Uruguay, Tabaré Vasquez and Pepe Mujica': the country of a listed office."""
+        window = text[max(0, start - 160):start]
+        m = re.search(rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,2}}),\s+"
+                      rf"(?:{FULL_NAME}\s*(?:,|and)\s*)*$", window)
+        if not m:
+            return None
+        hit = self.countries.lookup(m.group("country"))
+        return hit.code if hit and hit.kind != "capital" else None
 
     @staticmethod
     def _body_before(lead: str, by_key) -> str | None:
@@ -506,19 +610,29 @@ class EntityFinder:
         return self._country_in(m.group(1), by_key)
 
     def _country_in(self, phrase: str, by_key) -> str | None:
-        words = re.findall(r"[A-Z][\w’'.-]*", phrase)
-        for n in (3, 2, 1):
-            for i in range(len(words) - n + 1):
-                chunk = re.sub(r"[’']s$", "", " ".join(words[i:i + n]))
+        """The country the phrase names first: a country's name or demonym, or a body whose country is known."""
+        found: list[tuple[int, str]] = []
+        words = [(m.start(), m.group(0)) for m in re.finditer(r"[A-Z][\w’'.-]*", phrase)]
+        for i in range(len(words)):  # the longest name that starts at each capitalised word
+            for n in (3, 2, 1):
+                if i + n > len(words):
+                    continue
+                chunk = re.sub(r"[’']s$", "", " ".join(w for _, w in words[i:i + n]))
                 hit = self.countries.lookup(chunk)
                 if hit and hit.kind != "capital":
-                    return hit.code
+                    found.append((words[i][0], hit.code))
+                    break
+            if found:
+                break
         folded = fold(phrase)
         for group in by_key.values():
             if group.type in ("party", "organization") and group.country:
                 names = {fold(group.name)} | ({fold(a) for a in group.entry.aliases} if group.entry else set())
-                if any(n and n in folded for n in names):
-                    return group.country
+                at = [folded.find(n) for n in names if n and n in folded]
+                if at:
+                    found.append((min(at), group.country))
+        if found:
+            return min(found)[1]
         noun = re.search(r"\bthe (department|party|ministry|committee|commission|agency)\b", phrase, re.I)
         if noun:
             word = noun.group(1).lower()

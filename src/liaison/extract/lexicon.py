@@ -19,6 +19,10 @@ TITLES = sorted({
     "finance minister", "interior minister", "trade minister", "opposition leader", "member",
     "politburo member", "secretary", "deputy secretary-general", "deputy general secretary", "founder",
     "co-founder", "general", "councillor", "counsellor", "counselor", "minister-counsellor", "lieutenant general", "vice chair", "deputy chairman", "deputy leader",
+    "chairperson", "coordinator", "deputy president", "vice presidents", "honorary president", "treasurer",
+    "secretary of state", "assistant secretary", "deputy secretary", "general manager", "executive secretary",
+    "member of parliament", "mp", "mep", "deputy", "presidents", "former presidents", "prime ministers",
+    "head of state", "head of government", "top diplomat", "representative", "delegate",
 }, key=len, reverse=True)
 TITLE_RE = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in TITLES)
 HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Comrade)\.?"
