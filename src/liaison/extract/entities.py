@@ -121,6 +121,15 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _initials(name: str) -> str:
+    """'Congolese Party of Labour' -> 'CPL', 'Department of Foreign Affairs and Trade' -> 'DFAT'."""
+    return "".join(w[0] for w in re.findall(r"[A-Z][\w’']*", name))
+
+
+def _stem_words(name: str) -> list[str]:
+    return [re.sub(r"(?:ic|ian|s)$", "", w) for w in re.findall(r"\w+", fold(name))]
+
+
 def name_tokens(name: str) -> list[str]:
     return re.sub(rf"^{HONORIFICS}\s+", "", name).split()
 
@@ -457,6 +466,9 @@ class EntityFinder:
                         continue
                 add((cand.type, fold(surface)), cand.type, surface, cand, cand.country)
 
+        groups = self._tidy(text, groups)
+        by_key = {g.key: g for g in groups}
+        persons = [g for g in groups if g.type == "person"]
         for group in groups:  # "Lao People's Revolutionary Party", "Communist Party of Vietnam"
             if group.type in ("party", "organization") and group.country is None and group.entry is None:
                 group.country = self._country_in(group.name, {})
@@ -481,6 +493,68 @@ class EntityFinder:
                                   country=country, titles=group.titles, mentions=spans,
                                   external_ids=dict(group.entry.external_ids) if group.entry else {}))
         return out
+
+    def _tidy(self, text: str, groups: list[Group]) -> list[Group]:
+        """Abbreviations and short forms join the body they stand for; fragments of names are no bodies."""
+        bodies = [g for g in groups if g.type in ("party", "organization", "country")]
+        quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"‘][^”\"’\n]{3,200}[”\"’]", text)]
+        mentions = sorted((s, e, g) for g in groups for s, e in g.spans)
+        dropped: set[int] = set()
+
+        def merge(into: Group, short: Group) -> None:
+            into.spans.extend(short.spans)
+            dropped.add(id(short))
+
+        for g in groups:
+            if g.type != "organization" or g.entry is not None:
+                continue
+            name = g.name
+            others = [b for b in bodies if b is not g and id(b) not in dropped]
+            # "SI" for the Socialist International, "CPL" after "Congolese Party of Labour (CPL)", "CAR"
+            abbr = name.split("/")[-1]
+            if re.fullmatch(r"[A-Z][A-Z-]{1,7}", abbr):
+                def spelled_out(b: Group) -> bool:
+                    names = [b.name] + (b.entry.aliases if b.entry else [])
+                    return abbr.replace("-", "") in {_initials(n) for n in names} or any(
+                        abbr in re.split(r"[/-]", m.group(1))
+                        for _, e in b.spans if (m := re.match(r"\s*\(([^()]{1,16})\)", text[e:e + 24])))
+
+                target = next((b for b in others if spelled_out(b)), None)
+                if target is not None:
+                    merge(target, g)
+                    continue
+                if len(abbr) == 2 and all(re.match(rf"\s+(?i:{TITLE_RE})\b", text[e:e + 40]) for _, e in g.spans):
+                    dropped.add(id(g))  # "SA Governor X": a jurisdiction before an office, no body named
+                    continue
+            # "the Institute" after "China-Africa Institute", "the International" for the Socialist International
+            if len(name.split()) == 1:
+                target = next((b for b in others if b.type != "country" and len(b.name.split()) > 1
+                               and fold(b.name.split()[-1].split("-")[-1]) == fold(name)), None)
+                if target is not None:
+                    merge(target, g)
+                    continue
+            # "Centrist Democratic International" beside the known "Centrist Democrat International"
+            target = next((b for b in others if b.type in ("party", "organization") and b.entry is not None
+                           and _stem_words(b.name) == _stem_words(name)), None)
+            if target is not None:
+                merge(target, g)
+                continue
+            words = {w.casefold() for w in re.findall(r"[\w’'-]+", name)}
+            spans = g.spans
+            if (words <= GENERIC_ORG_WORDS  # "Central Committee", "Institute" alone
+                    or VESSEL.match(name) or "," in name
+                    or all(any(qs <= s and e <= qe for qs, qe in quoted) for s, e in spans)  # a theme's words
+                    or all(self._right_after_body(text, s, mentions) for s, _ in spans)):
+                dropped.add(id(g))
+        return [g for g in groups if id(g) not in dropped]
+
+    @staticmethod
+    def _right_after_body(text: str, start: int, mentions) -> bool:
+        """'the Asia Society Board of Trustees': a body's part named right after it is no body of its own."""
+        for s, e, g in mentions:
+            if e <= start and g.type in ("party", "organization") and re.fullmatch(r"(?:[’']s)?\s+", text[e:start]):
+                return True
+        return False
 
     def _person_group(self, persons: list[Group], surface: str) -> Group | None:
         tokens = name_tokens(surface)
