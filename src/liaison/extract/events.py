@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from liaison.extract.countries import Countries
+from liaison.extract.frames import read_frames
 from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
 from liaison.extract.spans import Sentences, SpanIndex, paragraphs
 from liaison.extract.timex import find_dates
@@ -259,6 +260,17 @@ class EventFinder:
         named_bodies = [(s, e) for ent in entities if ent.type == "party" for s, e in ent.mentions]
         mentions = [m for m in mentions if not (m.named and any(
             s < (m.trigger_end or m.end) <= e for s, e in named_bodies))]
+        frames = read_frames(parsed, entities)
+        for f in frames:  # a frame names its event, or joins the event mention it overlaps
+            overlap = [m for m in mentions if m.start < f.end and f.start < m.end]
+            if overlap:
+                f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
+                if f.place and not f.mention.place and f.mention.kind == f.kind:
+                    f.mention.place = f.place
+                continue
+            f.mention = Mention(f.start, f.end, f.kind, f.name, False, False, place=f.place)
+            mentions.append(f.mention)
+        mentions.sort(key=lambda m: m.start)
         by_span = sorted(((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda x: x[0])
         places = SpanIndex([(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")])
         clusters: list[Cluster] = []
@@ -302,7 +314,8 @@ class EventFinder:
                 country=c.country, format=c.format or ("in-person" if c.place else None), organizer=c.organizer,
                 edition=c.edition, aliases=sorted(set(names) - {c.name}),
                 mentions=sorted({(x.start, x.end) for x in c.mentions})))
-        participations = self._participations(text, sents, clusters, keys, by_span, mentions, assigned, events)
+        participations = self._participations(text, sents, clusters, keys, by_span, mentions, assigned, events,
+                                              frames)
         by_id = {e.id: e for e in entities}
         dateline = None
         for para_start, para_end in paragraphs(text)[:3]:
@@ -457,7 +470,7 @@ class EventFinder:
                 return True
         return False
 
-    def _participations(self, text, sents, clusters, keys, by_span, mentions, assigned, events):
+    def _participations(self, text, sents, clusters, keys, by_span, mentions, assigned, events, frames=()):
         out: dict[tuple[str, str], ParticipationFact] = {}
         if not clusters:
             return []
@@ -598,6 +611,18 @@ class EventFinder:
                         target.organizer = target.organizer or ent.id
                     continue
                 add(cluster, ent, role, (s_start, s_end))
+        for f in frames:  # roles the parse gives, in the event the frame's mention joined
+            cluster = mention_cluster.get((f.mention.start, f.mention.end))
+            if cluster is None or keys.get(id(cluster)) is None:
+                continue
+            span = sents.of(f.start)
+            for ent, role in f.roles:
+                k = (keys[id(cluster)], ent.id)
+                if k in out and out[k].role in ("organizer",) and role != "organizer":
+                    continue
+                out[k] = ParticipationFact(event=k[0], entity=ent.id, role=role, span=span)
+                if role == "organizer":
+                    cluster.organizer = cluster.organizer or ent.id
         for ev in events:
             c = next(c for c in clusters if keys[id(c)] == ev.id)
             ev.organizer = c.organizer

@@ -1,0 +1,265 @@
+"""Event frames read from the dependency parse: who met, visited, attended or addressed what.
+
+A frame is a trigger word and the arguments the parser attaches to it, in the
+spirit of event coders' verb dictionaries (PLOVER/CAMEO) with party diplomacy's
+own verbs. Arguments come from the tree, not from the words' order: the subject
+(``nsubj``, or the subject of the verb it depends on for "became the first
+official to visit"), the object, the object of "with", "to", "in" or "by", and
+everything conjoined to them ("A, B and C" gives three). A pronoun subject
+("He will hold meetings with …") stands for the person last named before it.
+
+Frames:
+
+- **meeting**: "X met (here today) with Y", "X received Y", "X will hold meetings
+  with Y and Z", "the Executive Committee of P met yesterday": X hosts, Y attends;
+  a body that met on its own holds a meeting of itself.
+- **visit**: "X visited C", "X arrived in C for a three-day visit", "X made trips to
+  A, B and C", "X led a delegation to A and B", "X's visit to C": one visit per
+  destination, X as the delegation; "X visited Y in Beijing" is a visit to Y, who
+  hosts it.
+
+Each frame gives an event mention (its name built from its arguments: "Liu
+Jianchao visit to Japan") and the roles of its arguments; ``EventFinder`` groups
+the mentions with the others and adds the roles to the event each ends up in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MEET_VERBS = {"met", "meet", "meets", "meeting"}
+RECEIVE_VERBS = {"received", "receives", "receive", "receiving"}
+TALK_NOUNS = {"meetings", "meeting", "talks", "consultations"}
+HOLD_VERBS = {"hold", "holds", "held", "holding", "have", "has", "had"}
+VISIT_VERBS = {"visited", "visit", "visits", "visiting", "toured", "tour", "tours"}
+ARRIVE_VERBS = {"arrived", "arrives", "arrive", "arriving", "landed"}
+TRIP_NOUNS = {"trip", "trips", "visit", "visits", "tour", "tours", "delegation"}
+TRIP_VERBS = {"made", "make", "makes", "making", "paid", "pay", "pays", "paying", "led", "lead", "leads",
+              "leading", "headed", "heads", "began", "begins", "start", "started", "undertook", "completed"}
+PRONOUNS = {"he", "she", "him", "her"}
+SUBJECTS = {"nsubj", "nsubjpass"}
+
+
+@dataclass
+class Frame:  # noqa: D101
+    kind: str  # "meeting" or "visit"
+    start: int  # the character span of the event mention the frame gives
+    end: int
+    name: str
+    place: str | None = None  # the destination or venue named in the frame
+    roles: list[tuple[object, str]] = field(default_factory=list)  # (EntityFact, role)
+    mention: object = None  # the event mention it gives or joins, set by the event finder
+
+
+class FrameReader:
+    """Reads the frames of one parsed document; entities come from the entity finder."""
+
+    def __init__(self, parsed, entities):
+        self.doc = parsed
+        self.by_token: dict[int, object] = {}
+        self.order: list[tuple[int, object]] = []  # (token index, person) for pronouns
+        for ent in entities:
+            for s, e in ent.mentions:
+                span = parsed.char_span(s, e, alignment_mode="expand")
+                if span is None:
+                    continue
+                for tok in span:
+                    self.by_token.setdefault(tok.i, ent)
+                if ent.type == "person":
+                    self.order.append((span.start, ent))
+        self.order.sort(key=lambda x: x[0])
+
+    # -- arguments ----------------------------------------------------------------
+
+    def entity(self, tok):
+        """The entity a noun token names, looking through 'leaders of P' to P."""
+        if tok.i in self.by_token:
+            return self.by_token[tok.i]
+        if tok.lower_ in PRONOUNS:  # the person last named before it, preferring one who was a subject
+            before = [(i, ent) for i, ent in self.order if i < tok.i and self.doc[i].sent.start < tok.sent.start]
+            subjects = [ent for i, ent in before if self.doc[i].dep_ in SUBJECTS
+                        or self.doc[i].head.dep_ in SUBJECTS]
+            return subjects[-1] if subjects else (before[-1][1] if before else None)
+        for t in tok.subtree:  # "the head of P's department, X": the person in apposition first
+            if t.dep_ == "appos" and t.i in self.by_token and self.by_token[t.i].type == "person" \
+                    and t.i - tok.i < 25:
+                return self.by_token[t.i]
+        for child in tok.children:
+            if child.dep_ in ("prep",) and child.lower_ in ("of", "from"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and (found := self.entity(pobj)) is not None:
+                        return found
+            if child.dep_ in ("compound", "poss", "appos") and child.i in self.by_token:
+                return self.by_token[child.i]
+        return None
+
+    @staticmethod
+    def conjoined(tok) -> list:
+        out, todo = [], [tok]
+        while todo:
+            t = todo.pop()
+            out.append(t)
+            todo.extend(c for c in t.children if c.dep_ == "conj")
+        return sorted(out, key=lambda t: t.i)
+
+    def entities(self, tok, types=("person", "party", "organization")) -> list:
+        seen, out = set(), []
+        for t in self.conjoined(tok):
+            ent = self.entity(t)
+            if ent is not None and ent.type in types and ent.id not in seen:
+                seen.add(ent.id)
+                out.append(ent)
+        return out
+
+    def subject(self, verb):
+        """The verb's subject, or for 'to visit' and 'who visited' the subject it inherits."""
+        node = verb
+        for _ in range(4):
+            subj = next((c for c in node.children if c.dep_ in SUBJECTS), None)
+            if subj is not None:
+                if subj.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
+                    return node.head
+                return subj
+            if node.dep_ == "conj":  # "X visited A, and a month earlier his deputy Y, led …": Y
+                own = next((c for c in node.head.children if node.head.i < c.i < node.i and c.dep_ in (
+                    "npadvmod", "dep", "appos", "nsubj") and c.i in self.by_token
+                    and self.by_token[c.i].type == "person"), None)
+                if own is not None:
+                    return own
+            if node.dep_ in ("xcomp", "advcl", "conj", "ccomp") and node.head is not node:
+                node = node.head
+            elif node.dep_ in ("relcl", "acl") and node.head is not node:
+                head = node.head  # "X became the first official to visit C": X
+                if head.dep_ in ("attr", "acomp", "oprd") and head.head is not head:
+                    node = head.head
+                    continue
+                return head
+            else:
+                return None
+        return None
+
+    @staticmethod
+    def preps(tok, words) -> list:
+        return [p for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ in words
+                for p in c.children if p.dep_ == "pobj"]
+
+    def places(self, toks) -> list:
+        out = []
+        for tok in toks:
+            for t in self.conjoined(tok):
+                ent = self.by_token.get(t.i)
+                if ent is not None and ent.type in ("country", "place") and ent not in out:
+                    out.append(ent)
+        return out
+
+    # -- frames -------------------------------------------------------------------
+
+    def frames(self) -> list[Frame]:
+        out: list[Frame] = []
+        for tok in self.doc:
+            if tok.pos_ not in ("VERB", "AUX", "NOUN"):
+                continue
+            word = tok.lower_
+            if tok.pos_ == "VERB" and word in MEET_VERBS | RECEIVE_VERBS:
+                out.extend(self._meeting(tok, tok))
+            elif tok.pos_ == "VERB" and word in HOLD_VERBS:
+                talks = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in TALK_NOUNS), None)
+                if talks is not None and self.preps(talks, {"with"}):
+                    out.extend(self._meeting(tok, talks))
+            elif tok.pos_ == "VERB" and word in VISIT_VERBS | ARRIVE_VERBS:
+                out.extend(self._visit(tok, tok))
+            elif tok.pos_ == "VERB" and word in TRIP_VERBS:
+                trip = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in TRIP_NOUNS), None)
+                if trip is not None:
+                    out.extend(self._visit(tok, trip))
+        return out
+
+    def _meeting(self, verb, holder) -> list[Frame]:
+        subj = self.subject(verb)
+        if subj is None:
+            return []
+        hosts = self.entities(subj)
+        if not hosts:
+            return []
+        if verb.lower_ in RECEIVE_VERBS:
+            guests_toks = [c for c in verb.children if c.dep_ == "dobj"]
+        else:
+            guests_toks = self.preps(holder, {"with"}) + self.preps(verb, {"with"}) if holder is not verb \
+                else self.preps(verb, {"with"})
+        guests = [g for t in guests_toks for g in self.entities(t) if g not in hosts]
+        if verb.lower_ in RECEIVE_VERBS and not guests:
+            return []
+        venue = self.places(self.preps(verb, {"in", "at"}) + self.preps(holder, {"in", "at"}))
+        toks = [subj] + [t for g in guests_toks for t in self.conjoined(g)]
+        start = min(t.idx for t in toks + [verb])
+        end = max(t.idx + len(t) for t in toks + [verb])
+        if guests:
+            name = f"meeting between {_names(hosts)} and {_names(guests)}"
+        else:
+            if any(h.type == "person" for h in hosts) or subj.tag_ in ("NNS", "NNPS"):
+                return []  # "X met" with no one named: nothing to code
+            name = f"meeting of {_names(hosts)}"
+        if holder is not verb and holder.lower_ in ("meeting",) and not guests:
+            roles = [(h, "host" if h.type == "person" else "organizer") for h in hosts]  # "P held a meeting"
+        else:
+            roles = [(h, "host" if guests else "attendee") for h in hosts] + [(g, "attendee") for g in guests]
+        return [Frame("meeting", start, end, name, venue[0].name if venue else None, roles)]
+
+    def _visit(self, verb, trip) -> list[Frame]:
+        if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in ("take", "attend", "participate", "join")
+               for c in verb.children):
+            return []  # "arrived in Moscow to take part": attending the event, not a visit of its own
+        subj = self.subject(verb)
+        if trip is not verb and trip.lower_ == "delegation" and subj is None:
+            return []
+        visitors = self.entities(subj) if subj is not None else []
+        if trip is not verb:  # "X's visit to C" has its visitor as a possessive
+            visitors += [e for c in trip.children if c.dep_ == "poss" for e in self.entities(c) if e not in visitors]
+        if not visitors:
+            return []
+        dests_toks = self.preps(trip, {"to", "in"}) + (self.preps(verb, {"to", "in"}) if trip is not verb else [])
+        hosts = []
+        if verb.lower_ in VISIT_VERBS and trip is verb:
+            objs = [c for c in verb.children if c.dep_ == "dobj"]
+            dests_toks += objs
+            hosts = [e for t in objs for e in self.entities(t, ("person",)) if e not in visitors]
+        dests = self.places(dests_toks)
+        frames = []
+        toks = ([subj] if subj is not None else []) + [verb, trip]
+        start = min(t.idx for t in toks)
+        if hosts:
+            venue = self.places(self.preps(verb, {"in", "at"}))
+            where = f" in {venue[0].name}" if venue else ""
+            end = max(t.idx + len(t) for t in toks + dests_toks)
+            roles = [(v, "delegation") for v in visitors] + [(h, "host") for h in hosts]
+            return [Frame("visit", start, end, f"visit to {_names(hosts)}{where}",
+                          venue[0].name if venue else None, roles)]
+        if trip is not verb and len(dests) > 1 and trip.lower_ in ("delegation", "trip", "visit", "tour"):
+            # "led a delegation to A, B and C": one trip with several stops
+            end = max(t.idx + len(t) for d in dests_toks for t in self.conjoined(d))
+            names = _names(dests)
+            return [Frame("visit", start, end, f"{_names(visitors)} {trip.lower_} to {names}", None,
+                          [(v, "delegation") for v in visitors])]
+        for dest in dests:
+            tok = next((t for d in dests_toks for t in self.conjoined(d) if self.by_token.get(t.i) is dest), None)
+            if tok is None:
+                continue
+            # one visit per destination: its mention is the trigger through the place, or the place alone
+            first = min(verb.idx, trip.idx) if len(dests) == 1 else tok.idx
+            span = self.doc.char_span(first, tok.idx + len(tok), alignment_mode="expand")
+            end = span.end_char if span is not None else tok.idx + len(tok)
+            frames.append(Frame("visit", first, end, f"{_names(visitors)} visit to {dest.name}",
+                                dest.name, [(v, "delegation") for v in visitors]))
+        return frames
+
+
+def _names(ents) -> str:
+    names = [e.name for e in ents]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def read_frames(parsed, entities) -> list[Frame]:
+    """The meeting and visit frames of a parsed document (nothing without a dependency parse)."""
+    if parsed is None or not parsed.has_annotation("DEP"):
+        return []
+    return FrameReader(parsed, entities).frames()
