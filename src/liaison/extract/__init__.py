@@ -1,24 +1,24 @@
 """Extract: a pure function from one cleaned document to its facts.
 
-``Extractor.load(settings)`` builds the spaCy pipeline once; ``extract(doc)``
-and ``extract_many(docs)`` then return :class:`~liaison.model.DocumentFacts`
-whose every offset points into ``doc.text``. Extraction knows nothing of the
-store.
+``Extractor.load(settings)`` builds the spaCy pipeline once: the model's pipes,
+then the extractor's registered components (``liaison_sentences``,
+``liaison_entities``, ``liaison_quotes``, ``liaison_events``,
+``liaison_figures``, ``liaison_links``; see :mod:`liaison.extract.components`),
+as ``extractor.nlp.pipe_names`` shows. ``extract(doc)`` and
+``extract_many(docs)`` run it and read back, from each Doc's extensions,
+:class:`~liaison.model.DocumentFacts` whose every offset points into
+``doc.text``. Extraction knows nothing of the store.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from liaison.extract.components import (COMPONENTS, add_components, link_to_events,  # noqa: F401 (re-exported)
+                                        split_at_paragraphs)
 from liaison.extract.countries import Countries
-from liaison.extract.entities import EntityFinder
-from liaison.extract.events import EventFinder
-from liaison.extract.figures import find_figures
 from liaison.extract.gazetteer import Gazetteer
-from liaison.extract.quotes import find_quotes
-from liaison.extract.spans import Sentences
 from liaison.extract.nlp import ModelNotInstalled, load_spacy
 from liaison.model import Document, DocumentFacts
 
@@ -28,40 +28,11 @@ SUPPORTED_LANGUAGES = {"en"}
 # characters; each piece is extracted alone and the facts are put back together.
 MAX_CHUNK = 200_000
 
-__all__ = ["Extractor", "ModelNotInstalled", "EXTRACTOR_VERSION"]
+__all__ = ["Extractor", "ModelNotInstalled", "ExtractionError", "EXTRACTOR_VERSION"]
 
 
-def split_at_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """No sentence runs over a blank line: a headline is not the start of the first paragraph."""
-    out = []
-    for start, end in spans or [(0, len(text))]:
-        cut = start
-        for m in re.finditer(r"\n\s*\n", text[start:end]):
-            if start + m.start() > cut:
-                out.append((cut, start + m.start()))
-            cut = start + m.end()
-        if end > cut:
-            out.append((cut, end))
-    return out
-
-
-def link_to_events(events, participations, quotes, figures, sentence_of) -> None:
-    """A quote or figure belongs to the event its sentence mentions, or to the one its speaker took part in."""
-    if not events:
-        return
-    spans = [(s, e, ev.id) for ev in events for s, e in ev.mentions]
-    taking_part = {}
-    for p in participations:
-        taking_part.setdefault(p.entity, p.event)
-
-    def event_at(pos: int) -> str | None:
-        start, end = sentence_of(pos)
-        return next((key for s, e, key in spans if start <= s < end), None)
-
-    for q in quotes:
-        q.event = event_at(q.span[0]) or taking_part.get(q.speaker)
-    for f in figures:
-        f.event = event_at(f.span[0])
+class ExtractionError(RuntimeError):
+    """One of the components failed on a document (the message says which, and why)."""
 
 
 @dataclass
@@ -115,38 +86,49 @@ def merge(version: str, parts: list[tuple[int, DocumentFacts]]) -> DocumentFacts
 
 
 class Extractor:
+    """The spaCy pipeline with our components, and the facts it writes read back per document."""
+
     def __init__(self, nlp, gazetteer: Gazetteer | None = None, countries: Countries | None = None):
-        self.nlp = nlp
-        self.countries = countries or Countries()
-        self.gazetteer = gazetteer or Gazetteer.load()
-        self.entities = EntityFinder(self.gazetteer, self.countries)
-        self.events = EventFinder(self.countries)
+        self.nlp = add_components(nlp)
+        entities, events = nlp.get_pipe("liaison_entities"), nlp.get_pipe("liaison_events")
+        if gazetteer is not None or countries is not None:
+            entities.use(gazetteer or entities.gazetteer, countries or entities.countries)
+        if countries is not None:
+            events.use(countries)
+        self.gazetteer, self.countries = entities.gazetteer, entities.countries
+        self.entities, self.events = entities.finder, events.finder
+        self.pipes = tuple(name for name in nlp.component_names if name in COMPONENTS)
         self.version = f"{EXTRACTOR_VERSION}+{nlp.meta.get('name', 'spacy')}-{nlp.meta.get('version', '')}"
 
     @classmethod
     def load(cls, spacy_model: str | None = None, data_dir=None) -> "Extractor":
-        return cls(load_spacy(spacy_model), Gazetteer.load(data_dir))
+        return cls(load_spacy(spacy_model, data_dir=data_dir))
 
     def skip_reason(self, doc: Document) -> str | None:
         if doc.language and doc.language not in SUPPORTED_LANGUAGES:
             return f"language {doc.language!r}: extraction handles English only"
         return None
 
-    def facts(self, doc: Document, parsed) -> DocumentFacts:
-        """The facts of one document from its spaCy parse (a pure function of both)."""
-        text = doc.text
-        entities = self.entities.find(parsed, self.nlp)
-        has_sentences = parsed.has_annotation("SENT_START") or parsed.has_annotation("DEP")
-        spans = [(s.start_char, s.end_char) for s in parsed.sents] if has_sentences else []
-        sents = Sentences(split_at_paragraphs(text, spans), len(text))
-        sentence_of = sents.of
+    def make_doc(self, doc: Document):
+        """The spaCy Doc to run the pipeline on: the text, tokenized, with the publication date set."""
+        made = self.nlp.make_doc(doc.text)
+        made._.published = doc.published
+        return made
 
-        quotes = find_quotes(text, entities, sentence_of, parsed)
-        events, participations = self.events.find(text, sents, entities, doc.published, parsed)
-        figures = find_figures(text, excluded=[])
-        link_to_events(events, participations, quotes, figures, sentence_of)
-        return DocumentFacts(extractor=self.version, entities=entities, events=events,
-                             participations=participations, quotes=quotes, figures=figures)
+    def facts(self, doc: Document, parsed) -> DocumentFacts:
+        """The facts our components wrote to ``parsed``, the Doc of ``doc`` (run on it here if they have not).
+
+        Raises :class:`ExtractionError` when one of them failed on it."""
+        ext = parsed._
+        if ext.entities is None and ext.extract_error is None:  # parsed without our components
+            if ext.published is None:
+                ext.published = doc.published
+            for name in self.pipes:
+                parsed = self.nlp.get_pipe(name)(parsed)
+        if ext.extract_error is not None:
+            raise ExtractionError(ext.extract_error)
+        return DocumentFacts(extractor=self.version, entities=ext.entities, events=ext.events,
+                             participations=ext.participations, quotes=ext.quotes, figures=ext.figures)
 
     def extract(self, doc: Document) -> DocumentFacts:
         return next(self.extract_many([doc]))[1]
@@ -158,7 +140,7 @@ class Extractor:
         def flush() -> Iterator[tuple[Document, DocumentFacts]]:
             pieces = [(i, piece) for i, d in enumerate(pending) if not self.skip_reason(d) and d.text.strip()
                       for piece in chunks(d)]
-            parsed = iter(self.nlp.pipe((p.text for _, p in pieces), batch_size=batch_size))
+            parsed = iter(self.nlp.pipe((self.make_doc(p.doc) for _, p in pieces), batch_size=batch_size))
             by_doc: dict[int, list] = {}
             for (i, piece), parse in zip(pieces, parsed):
                 by_doc.setdefault(i, []).append((piece, parse))
@@ -172,6 +154,8 @@ class Extractor:
                     try:
                         parts = [(p.offset, self.facts(p.doc, parse)) for p, parse in by_doc[i]]
                         yield d, parts[0][1] if len(parts) == 1 else merge(self.version, parts)
+                    except ExtractionError as exc:  # a component failed on it (and recorded why)
+                        yield d, DocumentFacts(extractor=self.version, skipped=f"extraction error: {exc}")
                     except Exception as exc:  # a rule's bug must cost one document, not the batch
                         yield d, DocumentFacts(extractor=self.version,
                                                skipped=f"extraction error: {type(exc).__name__}: {exc}")

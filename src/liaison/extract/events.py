@@ -61,6 +61,9 @@ MET_WITH = re.compile(
     r"on\s+\w+|via\s+video\s+link|in\s+(?-i:[A-Z])\w+)\s+)*with|(?:received|receives|welcomed|welcomes)"
     r"(?:\s+(?:here|today|yesterday|on\s+\w+))*)\s+(?P<obj>[^.;:\n]{3,160}?)(?=\s+(?:led|headed)\s+by\b|,|\.|;|"
     r"\s+(?:in|on|at)\s+(?-i:[A-Z])|\s+(?:here|today|yesterday|on)\b|\n|$)", re.I)
+ROUND_OF = re.compile(r"\b(?P<name>(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+                      r"tenth|new|latest|next|last)\s+round\s+of\s+(?:[\w-]+\s+){0,4}?"
+                      r"(?P<trig>talks|consultations|dialogue|negotiations|strategic dialogue))\b", re.I)
 VISITING = re.compile(
     r"\b(?:is|are|was|were|will be)\s+(?:on\s+an?\s+(?:official\s+|working\s+|state\s+)?visit\s+to|visiting|"
     r"paying\s+an?\s+(?:official\s+)?visit\s+to)\s+(?P<place>(?-i:[A-Z])[\w-]+(?:\s(?-i:[A-Z])[\w-]+)?)", re.I)
@@ -219,6 +222,9 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
             if w in known_places:
                 place = w
         mentions.append(Mention(start, m.end(), kind_of(trig), name, False, anaphoric, place=place))
+    for m in ROUND_OF.finditer(text):  # "the 20th round of India-China boundary talks"
+        if not any(x.start <= m.start("trig") < x.end for x in mentions):
+            mentions.append(Mention(m.start("name"), m.end(), "meeting", _clean_name(m.group("name")), False, False))
     for m in MET_WITH.finditer(text):
         if any(x.start <= m.start("obj") < x.end for x in mentions):
             continue
@@ -261,8 +267,19 @@ class EventFinder:
         mentions = [m for m in mentions if not (m.named and any(
             s < (m.trigger_end or m.end) <= e for s, e in named_bodies))]
         frames = read_frames(parsed, entities)
+        described = [m for m in mentions if not m.named]
         for f in frames:  # a frame names its event, or joins the event mention it overlaps
+            if f.kind == "attend":  # taking part in the event its object names
+                f.mention = next((m for m in mentions if f.target is not None and m.start <= f.target < m.end), None)
+                continue
+            s_start, s_end = sents.of(f.start)
             overlap = [m for m in mentions if m.start < f.end and f.start < m.end]
+            if not overlap and f.kind == "visit":  # "arrived in C … for a three-day visit": one visit
+                overlap = [m for m in described if s_start <= m.start < s_end and m.kind == "visit" and not m.place]
+            if not overlap:  # "During the visit, X met Y": a meeting inside the event being reported
+                overlap = [m for m in mentions if s_start <= m.start < f.start and re.search(
+                    r"\b(?:during|on the sidelines of|in the course of)\s+(?:the|a|this|their|his|her)?\s*$",
+                    text[max(s_start, m.start - 40):m.start], re.I)]
             if overlap:
                 f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
                 if f.place and not f.mention.place and f.mention.kind == f.kind:
@@ -612,6 +629,8 @@ class EventFinder:
                     continue
                 add(cluster, ent, role, (s_start, s_end))
         for f in frames:  # roles the parse gives, in the event the frame's mention joined
+            if f.mention is None:
+                continue
             cluster = mention_cluster.get((f.mention.start, f.mention.end))
             if cluster is None or keys.get(id(cluster)) is None:
                 continue

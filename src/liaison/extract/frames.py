@@ -36,6 +36,10 @@ ARRIVE_VERBS = {"arrived", "arrives", "arrive", "arriving", "landed"}
 TRIP_NOUNS = {"trip", "trips", "visit", "visits", "tour", "tours", "delegation"}
 TRIP_VERBS = {"made", "make", "makes", "making", "paid", "pay", "pays", "paying", "led", "lead", "leads",
               "leading", "headed", "heads", "began", "begins", "start", "started", "undertook", "completed"}
+ATTEND_VERBS = {"attended", "attend", "attends", "attending", "participated", "participate", "participates",
+                "participating", "joined"}
+PART_VERBS = {"take", "took", "takes", "taking", "taken"}
+SPEAK_VERBS = {"addressed", "addresses", "address", "spoke", "speaks", "delivered", "delivers", "gave", "gives"}
 PRONOUNS = {"he", "she", "him", "her"}
 SUBJECTS = {"nsubj", "nsubjpass"}
 
@@ -49,6 +53,7 @@ class Frame:  # noqa: D101
     place: str | None = None  # the destination or venue named in the frame
     roles: list[tuple[object, str]] = field(default_factory=list)  # (EntityFact, role)
     mention: object = None  # the event mention it gives or joins, set by the event finder
+    target: int | None = None  # attend and speak frames: where the event they name is mentioned
 
 
 class FrameReader:
@@ -80,6 +85,11 @@ class FrameReader:
             subjects = [ent for i, ent in before if self.doc[i].dep_ in SUBJECTS
                         or self.doc[i].head.dep_ in SUBJECTS]
             return subjects[-1] if subjects else (before[-1][1] if before else None)
+        for child in tok.children:  # "the delegation, headed by X": X
+            if child.dep_ in ("acl", "relcl") and child.lower_ in ("headed", "led", "chaired"):
+                for pobj in self.preps(child, {"by"}):
+                    if (found := self.entity(pobj)) is not None:
+                        return found
         for t in tok.subtree:  # "the head of P's department, X": the person in apposition first
             if t.dep_ == "appos" and t.i in self.by_token and self.by_token[t.i].type == "person" \
                     and t.i - tok.i < 25:
@@ -168,6 +178,9 @@ class FrameReader:
                     out.extend(self._meeting(tok, talks))
             elif tok.pos_ == "VERB" and word in VISIT_VERBS | ARRIVE_VERBS:
                 out.extend(self._visit(tok, tok))
+            elif tok.pos_ == "VERB" and (word in ATTEND_VERBS or word in SPEAK_VERBS or (
+                    word in PART_VERBS and any(c.dep_ == "dobj" and c.lower_ == "part" for c in tok.children))):
+                out.extend(self._taking_part(tok))
             elif tok.pos_ == "VERB" and word in TRIP_VERBS:
                 trip = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in TRIP_NOUNS), None)
                 if trip is not None:
@@ -204,6 +217,35 @@ class FrameReader:
         else:
             roles = [(h, "host" if guests else "attendee") for h in hosts] + [(g, "attendee") for g in guests]
         return [Frame("meeting", start, end, name, venue[0].name if venue else None, roles)]
+
+    def _taking_part(self, verb) -> list[Frame]:
+        """'X attended / took part in / spoke at / addressed E': X's role in the event E names."""
+        word = verb.lower_
+        subj = self.subject(verb)
+        if subj is None:
+            return []
+        people = self.entities(subj)
+        if not people:
+            return []
+        if word in SPEAK_VERBS:
+            role = "speaker"
+            objs = [c for c in verb.children if c.dep_ == "dobj"] if word.startswith("address") else []
+            objs += self.preps(verb, {"at", "to", "in", "during"})
+            for c in verb.children:  # "delivered a speech at E", "gave an address to E"
+                if c.dep_ == "dobj":
+                    objs += self.preps(c, {"at", "to", "during"})
+        else:
+            role = "attendee"
+            objs = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ != "part"]
+            objs += self.preps(verb, {"in", "at"})
+            for c in verb.children:
+                if c.dep_ == "dobj" and c.lower_ == "part":
+                    objs += self.preps(c, {"in"})
+        if word in SPEAK_VERBS and word not in ("addressed", "addresses", "address", "spoke", "speaks") and not objs:
+            return []
+        target = objs[0].idx if objs else None
+        return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, role) for p in people],
+                      target=target)]
 
     def _visit(self, verb, trip) -> list[Frame]:
         if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in ("take", "attend", "participate", "join")

@@ -15,8 +15,13 @@ class ModelNotInstalled(RuntimeError):
 UNUSED = ("lemmatizer",)
 
 
-def load_spacy(name: str | None = None, exclude: tuple[str, ...] = UNUSED, fast_sentences: bool = False):
-    """The named spaCy pipeline, or the default English one; a clear error when missing."""
+def load_spacy(name: str | None = None, exclude: tuple[str, ...] = UNUSED, fast_sentences: bool = False,
+               components: bool = True, data_dir=None):
+    """The named spaCy pipeline, or the default English one; a clear error when missing.
+
+    With ``components`` (the default) the extractor's own components follow the model's pipes
+    (see :mod:`liaison.extract.components`); ``data_dir`` configures ``liaison_entities``.
+    """
     import spacy
 
     candidates = (name,) if name else DEFAULT_SPACY_MODELS
@@ -28,6 +33,10 @@ def load_spacy(name: str | None = None, exclude: tuple[str, ...] = UNUSED, fast_
         if fast_sentences and "senter" in nlp.disabled and "parser" in nlp.pipe_names:
             nlp.disable_pipe("parser")
             nlp.enable_pipe("senter")
+        if components:
+            from liaison.extract.components import add_components
+
+            add_components(nlp, data_dir)
         return nlp
     wanted = name or DEFAULT_SPACY_MODELS[0]
     hint = (f"pip install {wanted.replace('_', '-')}" if name else

@@ -70,8 +70,13 @@ def _with_year(month: int, day: int, year: int | None, published: date | None) -
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex]:
     out: list[Timex] = []
     taken: list[tuple[int, int]] = []
-    def future(pos: int) -> bool:  # the words just before a date say which way it points
-        return bool(FUTURE.search(text[max(0, pos - 60):pos]))
+    def future(pos: int) -> bool:  # the words before a date say which way it points
+        if FUTURE.search(text[max(0, pos - 60):pos]):
+            return True
+        # "He will hold meetings with … in Canberra on Tuesday": the clause's own tense, unless a past verb follows it
+        ahead = list(FUTURE.finditer(text[max(0, pos - 200):pos]))
+        return bool(ahead) and not PAST.search(text[max(0, pos - 200) + ahead[-1].end():pos]) and \
+            not re.search(r"[.;]", text[max(0, pos - 200) + ahead[-1].end():pos])
     for m in RANGE.finditer(text):
         em, ed = (m.group("em1"), m.group("ed1")) if m.group("em1") else (m.group("em2"), m.group("ed2"))
         end_m, end_d = _md(em, ed)
