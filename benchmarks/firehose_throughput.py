@@ -2,7 +2,8 @@
 
 The corpus (``firehose.py``) is about 5% party diplomacy; the rest is sports,
 markets, weather and crime. Compares:
-- bare: ``nlp.pipe`` of the extractor's spaCy pipeline over every cleaned text
+- bare: ``nlp.pipe`` of the extractor's spaCy pipeline, its own ``liaison_*`` components
+  disabled, over every cleaned text
   (what a pipeline without routing would at least pay);
 - ingest: ``liaison ingest``'s whole flow (read, clean, route, extract the
   relevant share, store everything, resolve) into a fresh SQLite file, in one
@@ -60,8 +61,9 @@ def main() -> None:
         extractor.extract(Document(source="warm-up", text=texts[0], content_hash="", language="en"))
         warm_up_lazy_tables()
         started = time.perf_counter()
-        for _ in extractor.nlp.pipe(texts, batch_size=16):
-            pass
+        with extractor.nlp.select_pipes(disable=list(extractor.pipes)):  # the model's pipes alone
+            for _ in extractor.nlp.pipe(texts, batch_size=16):
+                pass
         bare = time.perf_counter() - started
         results = []
         for workers in sorted({1, args.workers}):

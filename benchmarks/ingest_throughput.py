@@ -1,7 +1,8 @@
 """Ingest throughput against bare spaCy, measured in one run.
 
 For each corpus (the bundled sample, and the seeds when ../shared/seeds exists):
-- bare: ``nlp.pipe`` of the same spaCy pipeline over the cleaned texts;
+- bare: ``nlp.pipe`` of the same spaCy pipeline over the cleaned texts, the extractor's own
+  components (``liaison_*``) disabled;
 - extract: our extractor (spaCy plus our rules) over the same cleaned texts;
 - ingest: ``liaison ingest``'s whole flow (read, clean, route, extract, store,
   resolve) into a fresh SQLite file, in one process (``--workers 1``) and with
@@ -59,8 +60,9 @@ def measure(name: str, paths: list[str], repeat: int, extractor: Extractor, work
         warm_up_lazy_tables()
         words = sum(len(t.split()) for t in texts)
         started = time.perf_counter()
-        for _ in extractor.nlp.pipe(texts, batch_size=16):
-            pass
+        with extractor.nlp.select_pipes(disable=list(extractor.pipes)):  # the model's pipes alone
+            for _ in extractor.nlp.pipe(texts, batch_size=16):
+                pass
         bare = time.perf_counter() - started
         docs = [Document(source=f"x{n}", text=t, content_hash=content_hash(t), language="en")
                 for n, t in enumerate(texts)]

@@ -61,6 +61,8 @@ MET_WITH = re.compile(
     r"on\s+\w+|via\s+video\s+link|in\s+(?-i:[A-Z])\w+)\s+)*with|(?:received|receives|welcomed|welcomes)"
     r"(?:\s+(?:here|today|yesterday|on\s+\w+))*)\s+(?P<obj>[^.;:\n]{3,160}?)(?=\s+(?:led|headed)\s+by\b|,|\.|;|"
     r"\s+(?:in|on|at)\s+(?-i:[A-Z])|\s+(?:here|today|yesterday|on)\b|\n|$)", re.I)
+QUOTED_NAME = re.compile(r"(?P<cue>\b(?:headlined|titled|entitled|called|dubbed|named|billed as)\s+)?"
+                         r"[“‘\"](?P<name>[A-Z][^”’\"\n]{4,90}?)[,.]?[”’\"]")
 ROUND_OF = re.compile(r"\b(?P<name>(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
                       r"tenth|new|latest|next|last)\s+round\s+of\s+(?:[\w-]+\s+){0,4}?"
                       r"(?P<trig>talks|consultations|dialogue|negotiations|strategic dialogue))\b", re.I)
@@ -173,6 +175,7 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
     mentions: list[Mention] = []
     for m in NAMED.finditer(text):
         name = m.group("name")
+        name = re.split(r"\n|[.!?]\s", name)[-1]  # a name never runs over a sentence's or paragraph's end
         # a name starts at its first capitalised word that is not a sentence opener
         name = re.sub(r"^(?:(?:The|A|An|On|In|At|For|Following|After|Before|During|As|But|And|Monday|Tuesday|"
                       r"Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|to|for|on|the|of|and|in|at|"
@@ -183,6 +186,22 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
             continue
         mentions.append(Mention(start, end, kind_of(m.group("trig")), text[start:end], True, False,
                                 trigger_end=m.end("trig")))
+    for m in QUOTED_NAME.finditer(text):  # ‘For Freedom of Nations’ forum; a forum headlined “…”; “…” opened today
+        if any(x.start <= m.start("name") < x.end for x in mentions):
+            continue
+        after, before = text[m.end():m.end() + 40], text[max(0, m.start() - 80):m.start()]
+        trig = re.match(rf"\s*(?P<t>{TRIGGER_RE})\b", after, re.I)
+        if trig:
+            kind, end = kind_of(trig.group("t")), m.end() + trig.end()
+        elif m.group("cue") and (near := list(re.finditer(rf"\b({TRIGGER_RE})\b", before, re.I))):
+            kind, end = kind_of(near[-1].group(1)), m.end("name")
+        elif re.match(r",?\s*(?:sponsored|organi[sz]ed|hosted|convened)\s+by\b|\s*(?:opened|was held|will be held|"
+                      r"took place|kicked off|began|gathered)\b", after):
+            later = re.search(rf"\b({TRIGGER_RE})\b", text[m.end():m.end() + 300], re.I)
+            kind, end = (kind_of(later.group(1)) if later else "meeting"), m.end("name")
+        else:
+            continue
+        mentions.append(Mention(m.start("name"), end, kind, m.group("name").strip(" ,"), True, False))
     for m in re.finditer(r"“([^”]{8,160}?\b(?:meeting|summit|dialogue|forum|conference|congress))”", text, re.I):
         if not any(x.start <= m.start(1) < x.end for x in mentions):
             trig = re.search(rf"({TRIGGER_RE})$", m.group(1), re.I).group(1)
@@ -211,7 +230,8 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         if month_det:
             name = _clean_name(f"{m.group('det')} {name}")
         words = {w.lower().strip("“”\"’'") for w in re.findall(r"[\w“”\"’'-]+", f"{mods}{m.group('trig')}")}
-        descriptive = {w for w in words if w not in GENERIC_WORDS and not GENERIC_PATTERN.match(w)}
+        descriptive = {w for w in words if w not in GENERIC_WORDS and not GENERIC_PATTERN.match(w)
+                       and w not in MONTH_NAMES and not re.fullmatch(r"[\d–-]+(?:st|nd|rd|th)?", w)}
         # "the propaganda summit", "the four-day meeting": at most one describing word, no proper name
         anaphoric = (det in ("the", "this", "that", "its", "their") or month_det) and not pp and \
             (descriptive <= {trig} or (len(descriptive - {trig}) == 1 and not (mods[:1].isupper())))
