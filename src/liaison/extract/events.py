@@ -53,7 +53,7 @@ PP_STOP = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january
 DESCRIBED = re.compile(
     rf"\b(?P<det>an?|the|this|that|its|their|his|her|our|last|next|(?-i:[A-Z][a-z]+)(?:’s|'s))\s+"
     rf"(?P<mods>(?:(?!{MOD_STOP}\b)[\w“”\"’'-]+\s+){{0,4}}?)(?P<trig>{TRIGGER_RE})\b(?!s)"
-    rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)[^,.;:()“”\"\s]+\s*){{1,10}})?", re.I)
+    rf"(?P<pp>\s+(?:of|with|between|on|for)\s+(?:(?!{PP_STOP}\b)(?:[^,.;:()“”\"\s]+|\((?-i:[A-Z]{{2,6}})\))\s*){{1,10}})?", re.I)
 MET_IN = re.compile(r"(?P<subj>\b(?:[Tt]he|[Aa])\s+[^.;]{3,140}?)\s+(?:met|convened|gathered)\s+(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:,?\s+[A-Z][\w-]+)?)")
 MET_WITH = re.compile(
     r"(?P<subj>(?-i:[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,3}))(?:,[^,\n]{2,160},)?\s+(?:also\s+)?(?:(?:met|meets|held talks|"
@@ -251,6 +251,9 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         obj = re.sub(r"^(?:a|an|the)\s+", "", m.group("obj").strip(), flags=re.I)
         if re.search(rf"\b(?:{TRIGGER_RE})\b", obj, re.I) and "delegation" not in obj.lower():
             continue  # "received the summit's declaration": not a meeting with someone
+        if re.match(r"(?i:welcome|receive)", m.group(0)[len(m.group("subj")):].strip().split()[0] if
+                    m.group(0)[len(m.group("subj")):].strip() else "") and not re.match(r"[A-Z]|(?i:an?\s+delegation)", obj):
+            continue  # "X welcomed participants": a host's words at an event, not a meeting of its own
         name = f"meeting between {m.group('subj')} and {obj}"
         mentions.append(Mention(m.start("subj"), m.end("obj"), "meeting", name, False, False))
     for m in VISITING.finditer(text):
