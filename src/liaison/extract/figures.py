@@ -105,6 +105,11 @@ def find_figures(text: str, excluded: list[tuple[int, int]] = ()) -> list[Figure
                     break
         if unit is None or value == 1:  # "one consists of…": a count of one is not a claim
             continue
+        if value == 2 and m.group("num").lower() == "two" and not m.group("qual") and (
+                re.search(r"\b(?:the|both|these|those|between|of)\s+$", before)
+                or re.match(r"\s*(?:sides|heads|parties|countries|nations|leaders|presidents|governments)\b",
+                            text[m.end("num"):m.end("num") + 20], re.I)):
+            continue  # "the two parties", "between two heads of state": the pair being described, no claimed count
         if re.match(r"\d{4}$", m.group("num")) and 1800 <= value <= 2100:
             continue
         if re.search(r"\b(aged|age)\s+$", before):

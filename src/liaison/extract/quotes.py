@@ -22,7 +22,7 @@ OPEN = "“\"‘"
 MIN_WORDS = 5
 VERB = r"(?:" + "|".join(SPEECH_VERBS) + r")"
 PRONOUN_SAID = re.compile(
-    rf"\b(?P<pron>he|she|it|they|the\s+(?:statement|party|department|ministry|organi[sz]ation|group|communiqu[ée]|"
+    rf"\bquoted\s+(?P<pron3>him|her)\s+as\s+saying\b|\b(?P<pron>he|she|it|they|the\s+(?:statement|party|department|ministry|organi[sz]ation|group|communiqu[ée]|"
     rf"declaration|letter))\s+(?:also\s+)?{VERB}\b|\b{VERB}\s+(?P<pron2>he|she|it|they)\b", re.I)
 SUBJECT_VERB = re.compile(rf"^[^.“”\"]{{0,60}}?\b{VERB}\b", re.I)
 NAME_BEFORE = re.compile(r"(?:\b(?:of|at|the|titled|called|named|dubbed)\s*)$", re.I)
@@ -101,14 +101,19 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of, parsed=None)
         speaker = None
         # 1. "X said" / "said X" right after the quote
         for s, e, ent in index.between(close, close + len(after_text)):
-            if ent.type == "person":
+            # "…,” Guo added' or '… said Guo': the name stands next to the quote or its verb, not further on
+            if ent.type == "person" and re.fullmatch(rf"[\s,”’\"—–-]*(?:(?:{VERB})\s+)?(?:[\w-]+\s+){{0,4}}?",
+                                                     text[close:s]):
                 speaker = ent
                 break
         pron = PRONOUN_SAID.search(after_text[:40]) or PRONOUN_SAID.search(before_text[-60:])
         if speaker is None and pron and not re.search(r"[A-Z]", after_text[:3]):
-            word = (pron.group("pron") or pron.group("pron2")).lower()
+            word = (pron.group("pron") or pron.group("pron2") or pron.group("pron3")).lower()
+            word = {"him": "he", "her": "she"}.get(word, word)
             if word.startswith("the "):  # "the statement said": who issued the statement?
                 speaker = _issuer(text, index, q.start, word.split()[-1])
+            if word in ("he", "she") and not q.block:  # "X, in the name of all, expressed support for Y…, saying, '…,' she said": X
+                speaker = speaker or _sentence_subject(parsed, index, s_start, q.start)
             speaker = speaker or _by_pronoun(word, index, q.start)
         if speaker is None:
             candidates = [(s, e, ent) for s, e, ent in index.between(s_start, q.start) if outside_quotes(s)]
@@ -154,6 +159,19 @@ def _issuer(text: str, index: SpanIndex, pos: int, noun: str) -> EntityFact | No
             continue
         if re.search(rf"\b{noun}\s+(?:from|by|issued\s+by|of)\s+(?:the\s+)?$", text[max(0, s - 40):s], re.I) or \
                 re.search(rf"^(?:[’']s)?\s+(?:said\s+in\s+an?\s+|issued\s+an?\s+)?{noun}\b", text[e:e + 30], re.I):
+            return ent
+    return None
+
+
+def _sentence_subject(parsed, index: SpanIndex, start: int, end: int) -> EntityFact | None:
+    """The person the parse makes the subject of the sentence's main verb, before the quote."""
+    if parsed is None or not parsed.has_annotation("DEP"):
+        return None
+    for s, e, ent in index.between(start, end):
+        if ent.type != "person":
+            continue
+        span = parsed.char_span(s, e, alignment_mode="expand")
+        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head.dep_ == "ROOT":
             return ent
     return None
 
