@@ -32,7 +32,11 @@ test: setup
 
 eval: setup
 	$(BIN)/liaison extract $(SHARED)/seeds -o .eval-seeds.jsonl
+	$(BIN)/liaison extract $(SHARED)/eval/dev/articles -o .eval-dev.jsonl
+	@echo "== seeds (5 articles the rules were first written against)"
 	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/seeds.gold.json .eval-seeds.jsonl
+	@echo "== development set (25 other real articles)"
+	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev/dev.gold.json .eval-dev.jsonl
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_throughput.py
@@ -44,4 +48,4 @@ bench: setup
 	$(BIN)/python benchmarks/api_load.py
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB).key $(DB).resolve-lock .pytest_cache .eval-seeds.jsonl
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB).key $(DB).resolve-lock .pytest_cache .eval-seeds.jsonl .eval-dev.jsonl

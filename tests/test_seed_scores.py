@@ -1,7 +1,11 @@
-"""Extraction scored on the seed articles against ../shared/eval/seeds.gold.json.
+"""Extraction scored against gold: the seed articles and the development set.
 
-Fails when a category falls below the targets of the extraction issue. Skipped
-where ../shared is absent.
+The seeds (``../shared/seeds``, ``../shared/eval/seeds.gold.json``) are what the
+rules were first written against; the development set (``../shared/eval/dev``,
+25 other real articles) measures how they carry over to text they were not
+written for. Each test fails when a category's F1, or an attribute's accuracy,
+falls below its floor: the floors sit just under what the extractor scores now,
+so a change that loses ground is caught. Skipped where ../shared is absent.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import SHARED
@@ -17,23 +22,37 @@ from liaison.ingest import prepare, read_paths
 from liaison.model import document_line
 
 pytestmark = pytest.mark.seeds
-TARGETS = {"persons": 0.90, "parties": 0.90, "countries": 0.90, "organizations": 0.80, "events": 0.80,
-           "participations": 0.70, "quotes": 0.90, "figures": 0.90}
+SEED_FLOORS = {"persons": 0.99, "parties": 0.99, "countries": 0.99, "organizations": 0.99, "events": 0.99,
+               "participations": 0.99, "quotes": 0.99, "figures": 0.99, "quotes.speaker": 0.92}
+DEV_FLOORS = {"persons": 0.96, "parties": 0.94, "countries": 0.97, "organizations": 0.89, "events": 0.88,
+              "participations": 0.72, "quotes": 0.95, "figures": 0.97, "persons.country": 0.83,
+              "quotes.speaker": 0.77, "participations.role": 0.62, "events.start": 0.66}
 
 
-def test_seed_scores_meet_the_targets(extractor, seeds_dir, tmp_path):
-    gold = SHARED / "eval" / "seeds.gold.json"
-    if not gold.is_file():
-        pytest.skip(f"no gold annotations at {gold}")
-    out = tmp_path / "seeds.jsonl"
-    docs = [prepare(raw) for raw in read_paths([str(seeds_dir)], 5_000_000)]
+def score(extractor, articles: Path, gold: Path, out: Path) -> dict:
+    if not gold.is_file() or not articles.is_dir():
+        pytest.skip(f"no gold annotations at {gold} or no articles at {articles}")
+    docs = [prepare(raw) for raw in read_paths([str(articles)], 5_000_000)]
     with out.open("w", encoding="utf-8") as handle:
         for doc, facts in extractor.extract_many(docs):
             handle.write(json.dumps(document_line(doc, facts), ensure_ascii=False) + "\n")
     result = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(gold), str(out), "--json"],
                             capture_output=True, text=True, check=True)
-    scores = json.loads(result.stdout)
-    f1 = {k: scores[k]["f1"] for k in TARGETS}
-    low = {k: round(f1[k], 3) for k, target in TARGETS.items() if f1[k] < target}
-    assert not low, f"below target: {low}"
-    assert scores["attributes"]["quotes.speaker"]["accuracy"] >= 0.90
+    return json.loads(result.stdout)
+
+
+def below(scores: dict, floors: dict) -> dict:
+    got = {k: (scores["attributes"][k]["accuracy"] if "." in k else scores[k]["f1"]) for k in floors}
+    return {k: round(got[k], 3) for k, floor in floors.items() if got[k] < floor}
+
+
+def test_seed_scores_hold(extractor, seeds_dir, tmp_path):
+    scores = score(extractor, seeds_dir, SHARED / "eval" / "seeds.gold.json", tmp_path / "seeds.jsonl")
+    assert not below(scores, SEED_FLOORS), f"seeds below their floor: {below(scores, SEED_FLOORS)}"
+
+
+def test_dev_scores_hold(extractor, tmp_path):
+    dev = SHARED / "eval" / "dev"
+    scores = score(extractor, dev / "articles", dev / "dev.gold.json", tmp_path / "dev.jsonl")
+    assert not scores["missing_documents"]
+    assert not below(scores, DEV_FLOORS), f"dev set below its floor: {below(scores, DEV_FLOORS)}"

@@ -252,7 +252,7 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         if re.search(rf"\b(?:{TRIGGER_RE})\b", obj, re.I) and "delegation" not in obj.lower():
             continue  # "received the summit's declaration": not a meeting with someone
         if re.match(r"(?i:welcome|receive)", m.group(0)[len(m.group("subj")):].strip().split()[0] if
-                    m.group(0)[len(m.group("subj")):].strip() else "") and not re.match(r"[A-Z]|(?i:an?\s+delegation)", obj):
+                    m.group(0)[len(m.group("subj")):].strip() else "") and not re.match(r"[A-Z]|(?i:(?:[\w-]+\s+){0,2}delegation)", obj):
             continue  # "X welcomed participants": a host's words at an event, not a meeting of its own
         name = f"meeting between {m.group('subj')} and {obj}"
         mentions.append(Mention(m.start("subj"), m.end("obj"), "meeting", name, False, False))

@@ -103,6 +103,15 @@ class FrameReader:
                 return self.by_token[child.i]
         return None
 
+    def in_subtree(self, tok) -> list:
+        """The people, parties and bodies named inside a noun phrase ('a delegation of P led by X')."""
+        out = []
+        for t in tok.subtree:
+            ent = self.by_token.get(t.i)
+            if ent is not None and ent.type in ("person", "party", "organization") and ent not in out:
+                out.append(ent)
+        return out
+
     @staticmethod
     def conjoined(tok) -> list:
         out, todo = [], [tok]
@@ -199,8 +208,13 @@ class FrameReader:
         else:
             guests_toks = self.preps(holder, {"with"}) + self.preps(verb, {"with"}) if holder is not verb \
                 else self.preps(verb, {"with"})
-        guests = [g for t in guests_toks for g in self.entities(t) if g not in hosts]
-        if verb.lower_ in RECEIVE_VERBS and not guests:
+        guests, delegates = [], []
+        for t in guests_toks:
+            for c in self.conjoined(t):
+                if c.lower_ in ("delegation", "delegations"):  # "met with a delegation of P led by X": P and X
+                    delegates += [e for e in self.in_subtree(c) if e not in hosts and e not in delegates]
+            guests += [g for g in self.entities(t) if g not in hosts and g not in guests and g not in delegates]
+        if verb.lower_ in RECEIVE_VERBS and not guests and not delegates:
             return []
         venue = self.places(self.preps(verb, {"in", "at"}) + self.preps(holder, {"in", "at"}))
         toks = [subj] + [t for g in guests_toks for t in self.conjoined(g)]
@@ -215,7 +229,9 @@ class FrameReader:
         if holder is not verb and holder.lower_ in ("meeting",) and not guests:
             roles = [(h, "host" if h.type == "person" else "organizer") for h in hosts]  # "P held a meeting"
         else:
-            roles = [(h, "host" if guests else "attendee") for h in hosts] + [(g, "attendee") for g in guests]
+            guests += delegates
+            roles = [(h, "host" if guests else "attendee") for h in hosts] + [
+                (g, "delegation" if g in delegates else "attendee") for g in guests]
         return [Frame("meeting", start, end, name, venue[0].name if venue else None, roles)]
 
     def _taking_part(self, verb) -> list[Frame]:
