@@ -1,0 +1,127 @@
+"""Event frames read from the parse, on sentences written for these tests.
+
+The parties, countries and offices differ from the development set's on
+purpose: the frames must hold for any party diplomacy, not for the articles
+they were measured on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from liaison.model import Document
+
+
+def facts_of(extractor, text, published=date(2024, 3, 14)):
+    return extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=published))
+
+
+def roles(facts) -> dict[tuple[str, str], str]:
+    names = {e.id: e.name for e in facts.entities}
+    events = {v.id: v.name for v in facts.events}
+    return {(events[p.event], names[p.entity]): p.role for p in facts.participations}
+
+
+def who(facts, event_name_part: str) -> set[str]:
+    return {ent for (ev, ent) in roles(facts) if event_name_part in ev}
+
+
+def test_met_with_words_between_verb_and_with(extractor):
+    facts = facts_of(extractor, "Ulaanbaatar, March 14 - Gombojav Zandanshatar, Chairman of the Mongolian "
+                                "People's Party, met here this morning with Nguyen Van Binh, who leads a "
+                                "delegation of the Communist Party of Vietnam.")
+    (meeting,) = [v for v in facts.events if v.kind == "meeting"]
+    got = roles(facts)
+    assert got[(meeting.name, "Gombojav Zandanshatar")] == "host"
+    assert (meeting.name, "Nguyen Van Binh") in got
+    assert meeting.start == "2024-03-14"
+
+
+def test_pronoun_subject_and_future_weekday(extractor):
+    facts = facts_of(extractor, "Kenyan opposition leader Raila Odinga flew to Pretoria on Sunday.\n\n"
+                                "He will hold talks with Fikile Mbalula, Secretary General of the African "
+                                "National Congress, on Tuesday.", published=date(2024, 3, 11))
+    (talks,) = [v for v in facts.events if v.kind == "meeting"]
+    assert who(facts, talks.name) >= {"Raila Odinga", "Fikile Mbalula"}
+    assert talks.start == "2024-03-12"  # Tuesday after a Monday publication, because the clause says "will"
+
+
+def test_trips_to_several_countries_are_one_visit_each(extractor):
+    facts = facts_of(extractor, "In February, Ahmed Aboul Gheit, a senior official of the Wafd Party, made trips "
+                                "to Jordan, Tunisia and Morocco.")
+    visits = {v.name: v for v in facts.events if v.kind == "visit"}
+    assert {v.country for v in visits.values()} == {"JOR", "TUN", "MAR"}
+    assert all(who(facts, name) == {"Ahmed Aboul Gheit"} for name in visits)
+    assert {roles(facts)[(name, "Ahmed Aboul Gheit")] for name in visits} == {"delegation"}
+
+
+def test_a_delegation_to_several_countries_is_one_trip(extractor):
+    facts = facts_of(extractor, "Last autumn Kasim Tahir, a vice chairman of the Justice and Development Party, "
+                                "led a delegation to Kazakhstan, Kyrgyzstan and Uzbekistan.")
+    (trip,) = [v for v in facts.events if v.kind == "visit"]
+    assert "Kazakhstan" in trip.name and "Uzbekistan" in trip.name
+    assert roles(facts)[(trip.name, "Kasim Tahir")] == "delegation"
+
+
+def test_passive_attendance_and_a_list_of_speakers(extractor):
+    text = ("The Progressive Alliance held its congress in Lisbon on 2 March.\n\n"
+            "Among the speakers at the congress were Lars Andersson, Maria Costa, Jan Novak, Petra Horvat, "
+            "Ana Silva, Tomas Berg, Elif Demir, Omar Haddad, Sara Lind and Karin Olsen.")
+    facts = facts_of(extractor, text)
+    (council,) = facts.events
+    speakers = {ent for (ev, ent), role in roles(facts).items() if role == "speaker"}
+    assert len(speakers) == 10
+    assert council.start == "2024-03-02"
+
+
+def test_two_meetings_in_one_article_stay_apart(extractor):
+    text = ("Pyongyang, March 14 - Ri Il Hwan, a secretary of the Workers' Party of Korea, met with Dmitry "
+            "Novikov, deputy chairman of the Communist Party of the Russian Federation, on Wednesday.\n\n"
+            "On Thursday Ri Il Hwan received Bounthong Chitmany, Vice President of Laos.")
+    facts = facts_of(extractor, text)
+    meetings = [v for v in facts.events if v.kind == "meeting"]
+    assert len(meetings) == 2
+    first, second = sorted(meetings, key=lambda v: v.start or "")
+    assert "Dmitry Novikov" in who(facts, first.name) and "Bounthong Chitmany" not in who(facts, first.name)
+    assert "Bounthong Chitmany" in who(facts, second.name)
+
+
+def test_visitors_to_a_person_make_a_visit_hosted_by_them(extractor):
+    facts = facts_of(extractor, "Last month, Chilean Senator Isabel Allende and Peruvian Senator Roberto "
+                                "Sanchez visited Cai Qi in Beijing.")
+    (visit,) = [v for v in facts.events if v.kind == "visit"]
+    got = roles(facts)
+    assert got[(visit.name, "Cai Qi")] == "host"
+    assert got[(visit.name, "Isabel Allende")] == "delegation" and got[(visit.name, "Roberto Sanchez")] == "delegation"
+
+
+def test_arriving_to_take_part_is_attending_not_a_visit(extractor):
+    facts = facts_of(extractor, "The Freedom Forum opened in Caracas on Monday. Among the guests was Nicaraguan "
+                                "Vice President Rosario Murillo, who arrived in Caracas to take part.")
+    assert not [v for v in facts.events if v.kind == "visit"]
+
+
+def test_quoted_event_name_before_its_kind(extractor):
+    facts = facts_of(extractor, "Belgrade will host the ‘Voices of the South’ conference of left parties on "
+                                "Friday, organised by the Socialist Party of Serbia.")
+    (conference,) = facts.events
+    assert "Voices of the South" in conference.name
+
+
+def test_names_keep_particles_and_countries_in_brackets(extractor):
+    facts = facts_of(extractor, "The bureau re-elected Pieter van der Berg (Netherlands) and Yasmina el Amrani "
+                                "(Morocco) as vice presidents.")
+    people = {e.name: e.country for e in facts.entities if e.type == "person"}
+    assert people == {"Pieter van der Berg": "NLD", "Yasmina el Amrani": "MAR"}
+
+
+def test_an_abbreviation_is_an_alias_not_a_second_body(extractor):
+    facts = facts_of(extractor, "The Party of European Socialists met in Rome. The PES said its council would "
+                                "meet again in June.")
+    bodies = [e for e in facts.entities if e.type in ("party", "organization")]
+    assert len(bodies) == 1 and "PES" in bodies[0].aliases
+
+
+def test_the_two_parties_is_no_claimed_count(extractor):
+    facts = facts_of(extractor, "The two parties agreed to train 300 cadres over two years.")
+    assert {(f.value, f.unit) for f in facts.figures} == {(300, "cadres"), (2, "years")}
