@@ -133,6 +133,17 @@ class Component:
         raise NotImplementedError
 
 
+TEXT = ("liaison", "text")
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, joined from the tokens once per Doc rather than once per component."""
+    text = doc.user_data.get(TEXT)
+    if text is None:
+        text = doc.user_data[TEXT] = doc.text
+    return text
+
+
 def sentences_of(doc: Doc) -> Sentences:
     """The Doc's sentences, computed here when ``liaison_sentences`` has not run."""
     if doc._.sentences is None:
@@ -143,7 +154,7 @@ def sentences_of(doc: Doc) -> Sentences:
 class SentenceSplitter(Component):
     @staticmethod
     def split(doc: Doc) -> Sentences:
-        text = doc.text
+        text = text_of(doc)
         has_sentences = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
         spans = [(s.start_char, s.end_char) for s in doc.sents] if has_sentences else []
         return Sentences(split_at_paragraphs(text, spans), len(text))
@@ -180,7 +191,7 @@ class Quotes(Component):
         self.spans_key = spans_key
 
     def run(self, doc: Doc) -> None:
-        doc._.quotes = quotes = find_quotes(doc.text, doc._.entities or [], sentences_of(doc).of, doc)
+        doc._.quotes = quotes = find_quotes(text_of(doc), doc._.entities or [], sentences_of(doc).of, doc)
         set_spans(doc, self.spans_key, ((*q.span, "quote", q.speaker) for q in quotes))
 
 
@@ -197,7 +208,7 @@ class Events(Component):
         self.finder = EventFinder(countries)
 
     def run(self, doc: Doc) -> None:
-        events, participations = self.finder.find(doc.text, sentences_of(doc), doc._.entities or [],
+        events, participations = self.finder.find(text_of(doc), sentences_of(doc), doc._.entities or [],
                                                   doc._.published, doc)
         doc._.events, doc._.participations = events, participations
         set_spans(doc, self.spans_key, ((s, e, ev.kind, ev.id) for ev in events for s, e in ev.mentions))
@@ -211,7 +222,7 @@ class Figures(Component):
         self.spans_key = spans_key
 
     def run(self, doc: Doc) -> None:
-        doc._.figures = figures = find_figures(doc.text, excluded=[])
+        doc._.figures = figures = find_figures(text_of(doc), excluded=[])
         set_spans(doc, self.spans_key, ((*f.span, f.unit, None) for f in figures))
 
 
