@@ -101,9 +101,7 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of, parsed=None)
         speaker = None
         # 1. "X said" / "said X" right after the quote
         for s, e, ent in index.between(close, close + len(after_text)):
-            # "…,” Guo added' or '… said Guo': the name stands next to the quote or its verb, not further on
-            if ent.type == "person" and re.fullmatch(rf"[\s,”’\"—–-]*(?:(?:{VERB})\s+)?(?:[\w-]+\s+){{0,4}}?",
-                                                     text[close:s]):
+            if ent.type == "person":
                 speaker = ent
                 break
         pron = PRONOUN_SAID.search(after_text[:40]) or PRONOUN_SAID.search(before_text[-60:])
