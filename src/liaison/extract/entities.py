@@ -498,7 +498,7 @@ class EntityFinder:
         """Abbreviations and short forms join the body they stand for; fragments of names are no bodies."""
         bodies = [g for g in groups if g.type in ("party", "organization", "country")]
         quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"‘][^”\"’\n]{3,200}[”\"’]", text)]
-        mentions = sorted((s, e, g) for g in groups for s, e in g.spans)
+        mentions = sorted(((s, e, g) for g in groups for s, e in g.spans), key=lambda x: (x[0], x[1]))
         dropped: set[int] = set()
 
         def merge(into: Group, short: Group) -> None:
