@@ -168,7 +168,6 @@ def test_bad_judgements_are_refused_with_reasons(tmp_path, extractor):
     store.close()
 
 
-@pytest.mark.xfail(reason="regression from the issue-12 entity rules (names by apposition): the two spellings no longer both reach the review queue; to fix next session", strict=False)
 def test_review_queue_lists_the_two_spellings(tmp_path, extractor):
     db = str(tmp_path / "c.db")
     ingest(db)

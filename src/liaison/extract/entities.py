@@ -628,14 +628,13 @@ class EntityFinder:
                     country = self._country_in(appositive, by_key)
                 if country:
                     group.countries[country] += 2
-        if not group.countries:
-            for start, _ in group.spans:  # "a delegation of the Nepali Congress led by its General Secretary X"
-                s, _ = sentence_of(start)
-                lead = re.search(r"delegation\s+(?:of|from)\s+(?P<body>[^.;]{3,120}?)\s+(?:led|headed)\s+by\b[^.;]{0,60}$",
-                                 text[s:start])
-                if lead and (country := self._country_in(lead.group("body"), by_key)):
-                    group.countries[country] += 1
-                    break
+        for start, _ in group.spans:  # "a delegation of the Nepali Congress led by its General Secretary X"
+            s, _ = sentence_of(start)
+            lead = re.search(r"delegation\s+(?:of|from)\s+(?P<body>[^.;]{3,120}?)\s+(?:led|headed)\s+by\b[^.;]{0,60}$",
+                             text[s:start])
+            if lead and (country := self._country_in(lead.group("body"), by_key)):
+                group.countries[country] += 3  # the delegation one leads says whom one acts for
+                break
         if group.entry is not None:
             if group.entry.country:
                 group.countries[group.entry.country] += 1
