@@ -117,9 +117,10 @@ def set_spans(doc: Doc, key: str | None, items) -> None:
 class Component:
     """A step of extraction: ``run`` writes to the Doc; a raise is recorded and stops the steps after it."""
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, spans_key: Optional[str] = None):
         self.nlp = nlp
         self.name = name
+        self.spans_key = spans_key  # the span group the component writes, or None for none
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.extract_error is None:
@@ -168,9 +169,8 @@ class Entities(Component):
 
     def __init__(self, nlp: Language, name: str, data_dir: Optional[str] = None,
                  spans_key: Optional[str] = "liaison_entities"):
-        super().__init__(nlp, name)
+        super().__init__(nlp, name, spans_key)
         self.data_dir = data_dir
-        self.spans_key = spans_key
         self.use(Gazetteer.load(data_dir), Countries())
 
     def use(self, gazetteer: Gazetteer, countries: Countries) -> None:
@@ -186,10 +186,6 @@ class Entities(Component):
 class Quotes(Component):
     """Quotations with their speakers, among the entities ``liaison_entities`` found."""
 
-    def __init__(self, nlp: Language, name: str, spans_key: Optional[str] = "liaison_quotes"):
-        super().__init__(nlp, name)
-        self.spans_key = spans_key
-
     def run(self, doc: Doc) -> None:
         doc._.quotes = quotes = find_quotes(text_of(doc), doc._.entities or [], sentences_of(doc).of, doc)
         set_spans(doc, self.spans_key, ((*q.span, "quote", q.speaker) for q in quotes))
@@ -199,8 +195,7 @@ class Events(Component):
     """Events and who took part in them; dated against ``doc._.published``."""
 
     def __init__(self, nlp: Language, name: str, spans_key: Optional[str] = "liaison_events"):
-        super().__init__(nlp, name)
-        self.spans_key = spans_key
+        super().__init__(nlp, name, spans_key)
         self.use(Countries())
 
     def use(self, countries: Countries) -> None:
@@ -216,10 +211,6 @@ class Events(Component):
 
 class Figures(Component):
     """Claimed numbers: attendance, delegations, countries and parties represented."""
-
-    def __init__(self, nlp: Language, name: str, spans_key: Optional[str] = "liaison_figures"):
-        super().__init__(nlp, name)
-        self.spans_key = spans_key
 
     def run(self, doc: Doc) -> None:
         doc._.figures = figures = find_figures(text_of(doc), excluded=[])

@@ -31,13 +31,13 @@ EVENT_WORDS = {"dialogue", "summit", "forum", "meeting", "congress", "conference
 TERMINAL_PUNCT = re.compile(r"[.!?…”\"]\s*$")
 TITLE_ONLY = re.compile(rf"^(?:{TITLE_RE}|{HONORIFICS})$", re.I)
 NAME_TOKEN = r"[A-Z][\w’'\-.]*[\w]"
-TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|(?:van|von|der|den|de|del|da|dos|el|al|bin|ibn)(?=\s+[A-Z]))){{0,3}})")
+PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|dos|das|du|le|la|el|al|bin|ibn|ter|ten)"
+TITLE_THEN_NAME = re.compile(rf"\b(?i:{TITLE_RE})\s+(?P<name>{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[A-Z]))){{0,3}})")
 HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,2}})")
 PRE_TITLE = re.compile(rf"(?P<title>(?i:{TITLE_RE}))\s*,?\s*$")
 POST_TITLE = re.compile(
     rf"^\s*(?:,|[—–]|--)\s*(?:(?:the|a|an|its|his|her)\s+)?(?:(?P<poss>[\w-]+)[’']s\s+)?(?P<former>former\s+)?(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}}?)(?:[a-z][\w-]*\s+){{0,3}}?"
     rf"(?P<title>(?i:{TITLE_RE}))\b(?:\s+(?P<of>of\s+(?:the\s+)?[^,.;:“”\"]{{2,60}}))?")
-PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|dos|das|du|le|la|el|al|bin|ibn|ter|ten)"
 NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’']*)(?:-[A-Z][\w’']*)*"
 NAME_PART = rf"(?:{NAME_WORD}|{PARTICLE}(?=\s+[A-Z]))"
 FULL_NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_PART}){{1,4}}"
@@ -51,9 +51,9 @@ TITLE_OF_THEN_NAME = re.compile(
     rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){{1,4}}(?:\([A-Z]{{2,6}}\)\s+)?"
     rf"(?P<name>{FULL_NAME})(?=\s*[,.;:)]|\s+[a-z])")
 # "the former presidents of Uruguay, Tabaré Vasquez and Pepe Mujica"
-TITLE_OF_COUNTRY_NAMES = re.compile(
-    rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,2}}),\s+"
-    rf"(?P<names>{FULL_NAME}(?:\s*(?:,|and)\s*{FULL_NAME})*)")
+TITLE_OF_COUNTRY = rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,2}}),\s+"
+TITLE_OF_COUNTRY_NAMES = re.compile(rf"{TITLE_OF_COUNTRY}(?P<names>{FULL_NAME}(?:\s*(?:,|and)\s*{FULL_NAME})*)")
+LISTED_UNDER_COUNTRY = re.compile(rf"{TITLE_OF_COUNTRY}(?:{FULL_NAME}\s*(?:,|and)\s*)*$")
 INSTITUTION_WORD = re.compile(r"^(?:Party|Parties|Department|Committee|Ministry|Council|Assembly|Congress|Forum|"
                               r"International|Front|Union|League|Movement|Government|Office|School|Institute|"
                               r"Association|Society|Board|Agency|News|Bank|University|Republic|Kingdom|Democratic|"
@@ -278,17 +278,12 @@ class EntityFinder:
                 if TITLE_ONLY.match(surface) or not re.search(r"[A-Z]", surface) or len(surface) < 2:
                     continue
                 # "Juan" before the model's "Manuel Santos" is part of the name; "MEP" after it is not
-                first = ent.start
-                while first > 0 and first > ent.start - 2:
-                    tok = ent.doc[first - 1]
-                    if not (tok.pos_ == "PROPN" and tok.is_title and tok.text.casefold() not in NOT_NAME_WORDS
-                            and not TITLE_ONLY.match(tok.text) and not INSTITUTION_WORD.match(tok.text)
-                            and tok.text not in ("Excellency", "His", "Her") and not self.countries.lookup(tok.text)
-                            and tok.ent_type_ in ("", "PERSON")):
-                        break
-                    first -= 1
-                if first < ent.start:
-                    start = ent.doc[first].idx
+                tok = ent.doc[ent.start - 1] if ent.start > 0 else None
+                if tok is not None and tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in ("", "PERSON") \
+                        and tok.text.casefold() not in NOT_NAME_WORDS and not TITLE_ONLY.match(tok.text) \
+                        and not INSTITUTION_WORD.match(tok.text) and tok.text not in ("Excellency", "His", "Her") \
+                        and not self.countries.lookup(tok.text):
+                    start = tok.idx
                 tail = re.search(r"\s+(?:MEP|MP|MEPs|MPs)$", text[start:end])
                 if tail:
                     end = start + tail.start()
@@ -498,7 +493,7 @@ class EntityFinder:
         """Abbreviations and short forms join the body they stand for; fragments of names are no bodies."""
         bodies = [g for g in groups if g.type in ("party", "organization", "country")]
         quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"‘][^”\"’\n]{3,200}[”\"’]", text)]
-        mentions = sorted(((s, e, g) for g in groups for s, e in g.spans), key=lambda x: (x[0], x[1]))
+        mentions = [(s, e, g) for g in groups for s, e in g.spans]
         dropped: set[int] = set()
 
         def merge(into: Group, short: Group) -> None:
@@ -540,11 +535,10 @@ class EntityFinder:
                 merge(target, g)
                 continue
             words = {w.casefold() for w in re.findall(r"[\w’'-]+", name)}
-            spans = g.spans
             if (words <= GENERIC_ORG_WORDS  # "Central Committee", "Institute" alone
                     or VESSEL.match(name) or "," in name
-                    or all(any(qs <= s and e <= qe for qs, qe in quoted) for s, e in spans)  # a theme's words
-                    or all(self._right_after_body(text, s, mentions) for s, _ in spans)):
+                    or all(any(qs <= s and e <= qe for qs, qe in quoted) for s, e in g.spans)  # a theme's words
+                    or all(self._right_after_body(text, s, mentions) for s, _ in g.spans)):
                 dropped.add(id(g))
         return [g for g in groups if id(g) not in dropped]
 
@@ -645,9 +639,7 @@ class EntityFinder:
 
     def _listed_under_country(self, text: str, start: int) -> str | None:
         """'the former presidents of Uruguay, Tabaré Vasquez and Pepe Mujica': the country of a listed office."""
-        window = text[max(0, start - 160):start]
-        m = re.search(rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,2}}),\s+"
-                      rf"(?:{FULL_NAME}\s*(?:,|and)\s*)*$", window)
+        m = LISTED_UNDER_COUNTRY.search(text[max(0, start - 160):start])
         if not m:
             return None
         hit = self.countries.lookup(m.group("country"))

@@ -251,8 +251,8 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         obj = re.sub(r"^(?:a|an|the)\s+", "", m.group("obj").strip(), flags=re.I)
         if re.search(rf"\b(?:{TRIGGER_RE})\b", obj, re.I) and "delegation" not in obj.lower():
             continue  # "received the summit's declaration": not a meeting with someone
-        if re.match(r"(?i:welcome|receive)", m.group(0)[len(m.group("subj")):].strip().split()[0] if
-                    m.group(0)[len(m.group("subj")):].strip() else "") and not re.match(r"[A-Z]|(?i:(?:[\w-]+\s+){0,2}delegation)", obj):
+        verb = text[m.end("subj"):m.start("obj")]
+        if re.search(r"\b(?:welcom|receiv)", verb, re.I) and not re.match(r"[A-Z]|(?i:(?:[\w-]+\s+){0,2}delegation)", obj):
             continue  # "X welcomed participants": a host's words at an event, not a meeting of its own
         name = f"meeting between {m.group('subj')} and {obj}"
         mentions.append(Mention(m.start("subj"), m.end("obj"), "meeting", name, False, False))
@@ -290,27 +290,7 @@ class EventFinder:
         mentions = [m for m in mentions if not (m.named and any(
             s < (m.trigger_end or m.end) <= e for s, e in named_bodies))]
         frames = read_frames(parsed, entities)
-        described = [m for m in mentions if not m.named]
-        for f in frames:  # a frame names its event, or joins the event mention it overlaps
-            if f.kind == "attend":  # taking part in the event its object names
-                f.mention = next((m for m in mentions if f.target is not None and m.start <= f.target < m.end), None)
-                continue
-            s_start, s_end = sents.of(f.start)
-            overlap = [m for m in mentions if m.start < f.end and f.start < m.end]
-            if not overlap and f.kind == "visit":  # "arrived in C … for a three-day visit": one visit
-                overlap = [m for m in described if s_start <= m.start < s_end and m.kind == "visit" and not m.place]
-            if not overlap:  # "During the visit, X met Y": a meeting inside the event being reported
-                overlap = [m for m in mentions if s_start <= m.start < f.start and re.search(
-                    r"\b(?:during|on the sidelines of|in the course of)\s+(?:the|a|this|their|his|her)?\s*$",
-                    text[max(s_start, m.start - 40):m.start], re.I)]
-            if overlap:
-                f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
-                if f.place and not f.mention.place and f.mention.kind == f.kind:
-                    f.mention.place = f.place
-                continue
-            f.mention = Mention(f.start, f.end, f.kind, f.name, False, False, place=f.place)
-            mentions.append(f.mention)
-        mentions.sort(key=lambda m: m.start)
+        mentions = self._with_frames(text, sents, mentions, frames)
         by_span = sorted(((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda x: x[0])
         places = SpanIndex([(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")])
         clusters: list[Cluster] = []
@@ -372,6 +352,31 @@ class EventFinder:
             if ev.country is None and ev.organizer and by_id.get(ev.organizer) and by_id[ev.organizer].country:
                 ev.country = by_id[ev.organizer].country
         return events, participations
+
+    @staticmethod
+    def _with_frames(text, sents, mentions: list[Mention], frames) -> list[Mention]:
+        """Each frame joins the event mention it overlaps or sits inside, or adds the mention it names."""
+        described = [m for m in mentions if not m.named]
+        for f in frames:
+            if f.kind == "attend":  # taking part in the event its object names
+                f.mention = next((m for m in mentions if f.target is not None and m.start <= f.target < m.end), None)
+                continue
+            s_start, s_end = sents.of(f.start)
+            overlap = [m for m in mentions if m.start < f.end and f.start < m.end]
+            if not overlap and f.kind == "visit":  # "arrived in C … for a three-day visit": one visit
+                overlap = [m for m in described if s_start <= m.start < s_end and m.kind == "visit" and not m.place]
+            if not overlap:  # "During the visit, X met Y": a meeting inside the event being reported
+                overlap = [m for m in mentions if s_start <= m.start < f.start and re.search(
+                    r"\b(?:during|on the sidelines of|in the course of)\s+(?:the|a|this|their|his|her)?\s*$",
+                    text[max(s_start, m.start - 40):m.start], re.I)]
+            if overlap:
+                f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
+                if f.place and not f.mention.place and f.mention.kind == f.kind:
+                    f.mention.place = f.place
+                continue
+            f.mention = Mention(f.start, f.end, f.kind, f.name, False, False, place=f.place)
+            mentions.append(f.mention)
+        return sorted(mentions, key=lambda m: m.start)
 
     # -- grouping --------------------------------------------------------------------
 
@@ -660,7 +665,7 @@ class EventFinder:
             span = sents.of(f.start)
             for ent, role in f.roles:
                 k = (keys[id(cluster)], ent.id)
-                if k in out and out[k].role in ("organizer",) and role != "organizer":
+                if k in out and out[k].role == "organizer" and role != "organizer":
                     continue
                 out[k] = ParticipationFact(event=k[0], entity=ent.id, role=role, span=span)
                 if role == "organizer":

@@ -45,7 +45,7 @@ SUBJECTS = {"nsubj", "nsubjpass"}
 
 
 @dataclass
-class Frame:  # noqa: D101
+class Frame:
     kind: str  # "meeting" or "visit"
     start: int  # the character span of the event mention the frame gives
     end: int
@@ -196,18 +196,19 @@ class FrameReader:
                     out.extend(self._visit(tok, trip))
         return out
 
-    def _meeting(self, verb, holder) -> list[Frame]:
+    def actors(self, verb):
+        """The verb's subject and the people, parties and bodies it names, or (None, [])."""
         subj = self.subject(verb)
-        if subj is None:
-            return []
-        hosts = self.entities(subj)
+        return (subj, self.entities(subj)) if subj is not None else (None, [])
+
+    def _meeting(self, verb, holder) -> list[Frame]:
+        subj, hosts = self.actors(verb)
         if not hosts:
             return []
         if verb.lower_ in RECEIVE_VERBS:
             guests_toks = [c for c in verb.children if c.dep_ == "dobj"]
-        else:
-            guests_toks = self.preps(holder, {"with"}) + self.preps(verb, {"with"}) if holder is not verb \
-                else self.preps(verb, {"with"})
+        else:  # "met with Y", "held talks with Y"
+            guests_toks = (self.preps(holder, {"with"}) if holder is not verb else []) + self.preps(verb, {"with"})
         guests, delegates = [], []
         for t in guests_toks:
             for c in self.conjoined(t):
@@ -237,10 +238,7 @@ class FrameReader:
     def _taking_part(self, verb) -> list[Frame]:
         """'X attended / took part in / spoke at / addressed E': X's role in the event E names."""
         word = verb.lower_
-        subj = self.subject(verb)
-        if subj is None:
-            return []
-        people = self.entities(subj)
+        _, people = self.actors(verb)
         if not people:
             return []
         if word in SPEAK_VERBS:
