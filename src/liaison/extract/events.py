@@ -657,9 +657,12 @@ class EventFinder:
                     continue
                 add(cluster, ent, role, (s_start, s_end))
         for f in frames:  # roles the parse gives, in the event the frame's mention joined
-            if f.mention is None:
-                continue
-            cluster = mention_cluster.get((f.mention.start, f.mention.end))
+            if f.mention is None:  # "X spoke next": the event its sentence, or else its paragraph, is about
+                here = [m for _, _, m in mention_index.between(*sents.of(f.start))] or \
+                       [m for _, _, m in mention_index.between(paras.of(f.start)[0], f.start)][-1:]
+                cluster = mention_cluster.get((here[0].start, here[0].end)) if here else main
+            else:
+                cluster = mention_cluster.get((f.mention.start, f.mention.end))
             if cluster is None or keys.get(id(cluster)) is None:
                 continue
             span = sents.of(f.start)

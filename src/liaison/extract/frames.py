@@ -39,7 +39,10 @@ TRIP_VERBS = {"made", "make", "makes", "making", "paid", "pay", "pays", "paying"
 ATTEND_VERBS = {"attended", "attend", "attends", "attending", "participated", "participate", "participates",
                 "participating", "joined"}
 PART_VERBS = {"take", "took", "takes", "taking", "taken"}
-SPEAK_VERBS = {"addressed", "addresses", "address", "spoke", "speaks", "delivered", "delivers", "gave", "gives"}
+SPEAK_VERBS = {"addressed", "addresses", "address", "spoke", "speaks", "delivered", "delivers", "deliver", "gave",
+               "gives", "give"}
+SPEECHES = {"speech", "speeches", "address", "remarks", "keynote", "lecture"}
+ACTORS = ("person", "party", "organization")
 PRONOUNS = {"he", "she", "him", "her"}
 SUBJECTS = {"nsubj", "nsubjpass"}
 
@@ -121,7 +124,7 @@ class FrameReader:
             todo.extend(c for c in t.children if c.dep_ == "conj")
         return sorted(out, key=lambda t: t.i)
 
-    def entities(self, tok, types=("person", "party", "organization")) -> list:
+    def entities(self, tok, types=ACTORS) -> list:
         seen, out = set(), []
         for t in self.conjoined(tok):
             ent = self.entity(t)
@@ -134,7 +137,9 @@ class FrameReader:
         """The verb's subject, or for 'to visit' and 'who visited' the subject it inherits."""
         node = verb
         for _ in range(4):
-            subj = next((c for c in node.children if c.dep_ in SUBJECTS), None)
+            subjects = [c for c in node.children if c.dep_ in SUBJECTS]  # "Beijing, Dec 2 -- X met": X, not Beijing
+            subj = next((c for c in subjects if (e := self.entity(c)) is not None and e.type in ACTORS),
+                        subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
                     return node.head
@@ -255,8 +260,10 @@ class FrameReader:
             for c in verb.children:
                 if c.dep_ == "dobj" and c.lower_ == "part":
                     objs += self.preps(c, {"in"})
-        if word in SPEAK_VERBS and word not in ("addressed", "addresses", "address", "spoke", "speaks") and not objs:
-            return []
+        speech = any(c.dep_ == "dobj" and c.lower_ in SPEECHES for c in verb.children)
+        if word in SPEAK_VERBS and word not in ("addressed", "addresses", "address", "spoke", "speaks") \
+                and not objs and not speech:
+            return []  # "gave a report" is no speech at an event; "gave a welcoming address" is
         target = objs[0].idx if objs else None
         return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, role) for p in people],
                       target=target)]
