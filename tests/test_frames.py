@@ -125,3 +125,33 @@ def test_an_abbreviation_is_an_alias_not_a_second_body(extractor):
 def test_the_two_parties_is_no_claimed_count(extractor):
     facts = facts_of(extractor, "The two parties agreed to train 300 cadres over two years.")
     assert {(f.value, f.unit) for f in facts.figures} == {(300, "cadres"), (2, "years")}
+
+
+def test_a_dateline_place_is_no_subject_and_a_named_event_keeps_apart_from_a_bilateral_meeting(extractor):
+    text = ("Hanoi, May 6 -- Le Minh Khai, head of the External Relations Commission of the Communist Party of "
+            "Vietnam, met here today with Sonexay Siphandone, Vice President of the Lao People's Revolutionary "
+            "Party, who was in Vietnam for the Mekong Parties Forum.")
+    facts = facts_of(extractor, text, published=date(2024, 5, 6))
+    meeting = next(v for v in facts.events if v.kind == "meeting")
+    forum = next(v for v in facts.events if v.kind == "forum")
+    assert meeting.id != forum.id and forum.name == "Mekong Parties Forum"
+    got = roles(facts)
+    assert got[(meeting.name, "Le Minh Khai")] == "host" and (meeting.name, "Sonexay Siphandone") in got
+    assert got[(forum.name, "Sonexay Siphandone")] == "attendee"  # in Vietnam *for* the forum
+
+
+def test_speeches_without_an_object_join_the_event_being_reported(extractor):
+    text = ("The Socialist Party of Chile hosted the Santiago Forum of left parties on Saturday.\n\n"
+            "Paula Narvaez, a senator of the party, spoke first. Carlos Ominami gave a welcoming address, "
+            "and Isabel Allende is expected to deliver a speech on Sunday.")
+    facts = facts_of(extractor, text, published=date(2024, 5, 4))
+    (forum,) = facts.events
+    got = roles(facts)
+    assert {got.get((forum.name, who)) for who in ("Paula Narvaez", "Carlos Ominami", "Isabel Allende")} == {"speaker"}
+
+
+def test_a_delegation_that_travelled_for_an_event_is_its_delegation(extractor):
+    facts = facts_of(extractor, "A delegation headed by Tamara Andrade of the Broad Front flew to Havana for "
+                                "the Sao Paulo Forum meeting.")
+    forum = next(v for v in facts.events if v.kind == "forum")
+    assert roles(facts)[(forum.name, "Tamara Andrade")] == "delegation"

@@ -180,6 +180,9 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         name = re.sub(r"^(?:(?:The|A|An|On|In|At|For|Following|After|Before|During|As|But|And|Monday|Tuesday|"
                       r"Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|to|for|on|the|of|and|in|at|"
                       r"from|until)\s+)+", "", name)
+        lead = re.match(r"(?P<place>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?:for|at|to|in)\s+(?:the\s+)?(?=[A-Z\d])", name)
+        if lead and lead.group("place") in known_places:  # "in China for the CPC in Dialogue … Meeting"
+            name = name[lead.end():]
         start = m.end("name") - len(name)
         end = m.end("tail") if m.group("tail") else m.end("name")
         if len(name.split()) < 2:
@@ -390,8 +393,10 @@ class EventFinder:
                     return c
         if m.named or m.place and not m.anaphoric:
             if m.named:
+                # a named event takes in the earlier descriptions of it, not a meeting between two people
                 compatible = [c for c in clusters if c.kind in COMPATIBLE and m.kind in COMPATIBLE
-                              and not any(x.named for x in c.mentions) and not self._conflict(c, place, dates, years)]
+                              and not any(x.named for x in c.mentions) and not self._conflict(c, place, dates, years)
+                              and not all(x.name.startswith("meeting between ") for x in c.mentions)]
                 return compatible[-1] if compatible else None
             if m.place:
                 for c in reversed(clusters):

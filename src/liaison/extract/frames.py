@@ -41,6 +41,8 @@ ATTEND_VERBS = {"attended", "attend", "attends", "attending", "participated", "p
 PART_VERBS = {"take", "took", "takes", "taking", "taken"}
 SPEAK_VERBS = {"addressed", "addresses", "address", "spoke", "speaks", "delivered", "delivers", "deliver", "gave",
                "gives", "give"}
+BEING_VERBS = {"was", "is", "were", "are", "arrived", "arrives", "came", "comes", "travelled", "traveled", "flew",
+               "went"}
 SPEECHES = {"speech", "speeches", "address", "remarks", "keynote", "lecture"}
 ACTORS = ("person", "party", "organization")
 PRONOUNS = {"he", "she", "him", "her"}
@@ -88,6 +90,13 @@ class FrameReader:
             subjects = [ent for i, ent in before if self.doc[i].dep_ in SUBJECTS
                         or self.doc[i].head.dep_ in SUBJECTS]
             return subjects[-1] if subjects else (before[-1][1] if before else None)
+        up = tok  # "X, General Secretary of P and Senate President, who …": the office stands for X
+        for _ in range(3):
+            if up.dep_ not in ("appos", "conj") or up.head is up:
+                break
+            up = up.head
+            if up.i in self.by_token and self.by_token[up.i].type == "person":
+                return self.by_token[up.i]
         for child in tok.children:  # "the delegation, headed by X": X
             if child.dep_ in ("acl", "relcl") and child.lower_ in ("headed", "led", "chaired"):
                 for pobj in self.preps(child, {"by"}):
@@ -142,7 +151,7 @@ class FrameReader:
                         subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
-                    return node.head
+                    return self.antecedent(node.head, person=subj.lower_ == "who")
                 return subj
             if node.dep_ == "conj":  # "X visited A, and a month earlier his deputy Y, led …": Y
                 own = next((c for c in node.head.children if node.head.i < c.i < node.i and c.dep_ in (
@@ -161,6 +170,21 @@ class FrameReader:
             else:
                 return None
         return None
+
+    def antecedent(self, head, person: bool):
+        """What a relative clause is about: for 'who', the person the parser's head noun belongs to
+        ('X, Vice President of the P, who was …': X, though the clause hangs on P)."""
+        if not person:
+            return head
+        node = head
+        for _ in range(5):
+            found = self.entity(node)
+            if found is not None and found.type == "person":
+                return node
+            if node.head is node:
+                break
+            node = node.head
+        return head
 
     @staticmethod
     def preps(tok, words) -> list:
@@ -195,6 +219,12 @@ class FrameReader:
             elif tok.pos_ == "VERB" and (word in ATTEND_VERBS or word in SPEAK_VERBS or (
                     word in PART_VERBS and any(c.dep_ == "dobj" and c.lower_ == "part" for c in tok.children))):
                 out.extend(self._taking_part(tok))
+            elif word in BEING_VERBS and (purpose := self.preps(tok, {"for"})):
+                subj, people = self.actors(tok)  # "X, who was in China for E", "X flew to Moscow for E": X attends E
+                if people:
+                    role = "delegation" if subj.lower_ in ("delegation", "delegations") else "attendee"
+                    out.append(Frame("attend", tok.idx, tok.idx + len(tok), "", None,
+                                     [(p, role) for p in people], target=purpose[0].idx))
             elif tok.pos_ == "VERB" and word in TRIP_VERBS:
                 trip = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in TRIP_NOUNS), None)
                 if trip is not None:
