@@ -155,3 +155,19 @@ def test_a_delegation_that_travelled_for_an_event_is_its_delegation(extractor):
                                 "the Sao Paulo Forum meeting.")
     forum = next(v for v in facts.events if v.kind == "forum")
     assert roles(facts)[(forum.name, "Tamara Andrade")] == "delegation"
+
+
+def speaker_of(facts, start: str) -> str | None:
+    names = {e.id: e.name for e in facts.entities}
+    quote = next(q for q in facts.quotes if q.text.startswith(start))
+    return names.get(quote.speaker)
+
+
+def test_quote_speakers_by_the_sentence_not_by_the_nearest_name(extractor):
+    text = ("Senator Ana Pontes, speaking for the Workers' Party delegation, backed the government led by Rafael Ortiz in "
+            "Bolivia, saying, \"We stand with every people that chooses its own road,\" she said.\n\n"
+            "Speaking at the closing session, Kofi Mensah, chairman of the Convention People's Party, praised the "
+            "organisers. \"No party can build a future alone in this century,\" Reuters quoted him as saying.")
+    facts = facts_of(extractor, text)
+    assert speaker_of(facts, "We stand with every people") == "Ana Pontes"
+    assert speaker_of(facts, "No party can build a future") == "Kofi Mensah"

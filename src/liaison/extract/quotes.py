@@ -105,7 +105,7 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of, parsed=None)
                 speaker = ent
                 break
         pron = PRONOUN_SAID.search(after_text[:40]) or PRONOUN_SAID.search(before_text[-60:])
-        if speaker is None and pron and not re.search(r"[A-Z]", after_text[:3]):
+        if speaker is None and pron and (pron.group("pron3") or not re.search(r"[A-Z]", after_text[:3])):
             word = (pron.group("pron") or pron.group("pron2") or pron.group("pron3")).lower()
             word = {"him": "he", "her": "she"}.get(word, word)
             if word.startswith("the "):  # "the statement said": who issued the statement?
@@ -131,6 +131,11 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of, parsed=None)
             speaker = by_id.get(previous[1])
         if speaker is None and previous and q.paragraph == previous[0]:
             speaker = by_id.get(previous[1])
+        if speaker is None and q.opens_paragraph and not after_text.strip(" ”\"’.,"):
+            # a paragraph that is only a quote: the words of the person the paragraph before made its subject
+            paras = paragraphs(text)
+            if q.paragraph > 0:
+                speaker = _sentence_subject(parsed, index, *paras[q.paragraph - 1], last=True)
         speaker_id = speaker.id if speaker else None
         previous = (q.paragraph, speaker_id)
         resolved.append((q, speaker_id))
@@ -161,17 +166,24 @@ def _issuer(text: str, index: SpanIndex, pos: int, noun: str) -> EntityFact | No
     return None
 
 
-def _sentence_subject(parsed, index: SpanIndex, start: int, end: int) -> EntityFact | None:
-    """The person the parse makes the subject of the sentence's main verb, before the quote."""
+def _sentence_subject(parsed, index: SpanIndex, start: int, end: int, last: bool = False) -> EntityFact | None:
+    """The person the parse makes the subject of a main verb between start and end (the first, or the last);
+    failing that, a person who opens the sentence ("Rivadeneira, in the name of all, expressed …")."""
     if parsed is None or not parsed.has_annotation("DEP"):
         return None
+    found = []
     for s, e, ent in index.between(start, end):
         if ent.type != "person":
             continue
         span = parsed.char_span(s, e, alignment_mode="expand")
-        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head.dep_ == "ROOT":
-            return ent
-    return None
+        if span is None:
+            continue
+        root = span.root.head if span.root.dep_ in ("appos", "compound") else span.root  # "The president X demanded"
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT":
+            found.append(ent)
+        elif not last and span.start == span.sent.start:
+            found.append(ent)
+    return (found[-1] if last else found[0]) if found else None
 
 
 def _by_pronoun(pron: str, index: SpanIndex, pos: int) -> EntityFact | None:
