@@ -35,7 +35,9 @@ def test_components_follow_the_models_pipes_in_order(extractor):
     names = extractor.nlp.pipe_names
     ours = [n for n in names if n.startswith("liaison_")]
     assert ours == list(COMPONENTS)
-    assert names[-len(COMPONENTS):] == list(COMPONENTS)
+    # paragraph marks go first, before the parser; the rest follow the model's pipes
+    assert names[0] == "liaison_paragraphs" and names.index("liaison_paragraphs") < names.index("parser")
+    assert names[-len(COMPONENTS) + 1:] == list(COMPONENTS[1:])
     assert names.index("ner") < names.index("liaison_entities")
     assert names.index("parser") < names.index("liaison_sentences")
     assert extractor.pipes == COMPONENTS
@@ -179,3 +181,15 @@ def test_facts_of_a_doc_parsed_without_our_components(extractor):
         parsed = extractor.nlp(extractor.nlp.make_doc(MEETING))
     assert parsed._.entities is None
     assert extractor.facts(doc, parsed) == extractor.extract(doc)
+
+
+def test_the_parser_never_joins_a_dateline_line_to_the_paragraph_after_it(extractor):
+    # Without the paragraph marks the parser read "Geneva, 4 of May of 2024 … The Bureau … met" as one
+    # sentence whose subject is the date, and the meeting lost its "yesterday".
+    text = ("Liberals call for calm in the region\n\nGeneva, 4 of May of 2024\n\n"
+            "The Bureau of the Liberal International met yesterday by videoconference to discuss the crisis.")
+    doc = extractor.nlp(extractor.make_doc(document(text, published=date(2024, 5, 4))))
+    starts = [s.start_char for s in doc.sents]
+    assert text.index("Geneva") in starts and text.index("The Bureau") in starts
+    (meeting,) = [v for v in doc._.events if v.kind == "meeting"]
+    assert meeting.start == "2024-05-03" and meeting.format == "virtual"

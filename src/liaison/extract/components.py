@@ -7,6 +7,9 @@ and writes its facts to the Doc:
 ==================== ================================ ==================================================
 component            config                           writes
 ==================== ================================ ==================================================
+``liaison_paragraphs`` ..                             ``token.is_sent_start`` after a blank line (runs
+                                                      first, so the parser never joins a headline or
+                                                      dateline to the paragraph after it)
 ``liaison_sentences`` ..                              ``doc._.sentences`` (no sentence runs over a blank line)
 ``liaison_entities``  ``data_dir``, ``spans_key``     ``doc._.entities``, ``doc.spans["liaison_entities"]``
 ``liaison_quotes``    ``spans_key``                   ``doc._.quotes``, ``doc.spans["liaison_quotes"]``
@@ -53,7 +56,7 @@ from liaison.extract.quotes import find_quotes
 from liaison.extract.spans import Sentences
 
 # The components, in pipeline order.
-COMPONENTS = ("liaison_sentences", "liaison_entities", "liaison_quotes", "liaison_events",
+COMPONENTS = ("liaison_paragraphs", "liaison_sentences", "liaison_entities", "liaison_quotes", "liaison_events",
               "liaison_figures", "liaison_links")
 EXTENSIONS = ("published", "sentences", "entities", "quotes", "events", "participations", "figures",
               "extract_error")
@@ -152,6 +155,17 @@ def sentences_of(doc: Doc) -> Sentences:
     return doc._.sentences
 
 
+def mark_paragraphs(doc: Doc) -> Doc:
+    """A blank line starts a sentence; set before the parser, which keeps the boundaries it is given.
+    A Doc parsed already is left as it is (``liaison_sentences`` still splits its sentences at blank lines)."""
+    if doc.has_annotation("DEP"):
+        return doc
+    for tok in doc[:-1]:
+        if tok.is_space and tok.text.count("\n") >= 2:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
 class SentenceSplitter(Component):
     @staticmethod
     def split(doc: Doc) -> Sentences:
@@ -225,6 +239,11 @@ class Links(Component):
                        doc._.figures or [], sentences_of(doc).of)
 
 
+@Language.component("liaison_paragraphs", assigns=["token.is_sent_start"])
+def paragraphs_component(doc: Doc) -> Doc:
+    return mark_paragraphs(doc)
+
+
 @Language.factory("liaison_sentences", assigns=["doc._.sentences"])
 def make_sentences(nlp: Language, name: str) -> SentenceSplitter:
     return SentenceSplitter(nlp, name)
@@ -264,5 +283,5 @@ def add_components(nlp: Language, data_dir=None) -> Language:
     for name in COMPONENTS:
         if name not in nlp.component_names:
             config = {"data_dir": str(data_dir) if data_dir else None} if name == "liaison_entities" else {}
-            nlp.add_pipe(name, config=config)
+            nlp.add_pipe(name, config=config, **({"first": True} if name == "liaison_paragraphs" else {}))
     return nlp

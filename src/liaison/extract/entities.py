@@ -598,8 +598,9 @@ class EntityFinder:
                 if country:
                     group.countries[country] += 2
             after = text[end:end + 160]
-            stated = re.match(r"\s*\((?P<c>[A-Z][\w ’'-]{2,30})\)|,\s+[A-Z][\w-]{1,8},\s+(?P<c2>[A-Z][\w ’'-]{2,30}?),",
-                              after)  # "Juli Minoves (Andorra)", "Benedicta Lasi, NDC, Ghana,"
+            stated = re.match(r"\s*\((?:[^(),\n]{1,30},\s*)?(?P<c>[A-Z][\w ’'-]{2,30})\)|"
+                              r",\s+[A-Z][\w-]{1,8},\s+(?P<c2>[A-Z][\w ’'-]{2,30}?),",
+                              after)  # "Juli Minoves (Andorra)", "X (FDP, Germany)", "Benedicta Lasi, NDC, Ghana,"
             if stated and (code := self.countries.code(stated.group("c") or stated.group("c2"))):
                 group.countries[code] += 3
             listed = self._listed_under_country(text, start)
@@ -611,6 +612,8 @@ class EntityFinder:
                 titles.append(title)
                 pre = (m.group("pre") or "").strip()
                 country = self.countries.code(pre) if pre else None
+                if country is None and pre:  # "Kevin Kühnert, SPD Secretary General": the body's country
+                    country = self._country_in(pre, by_key)
                 if country is None and m.group("poss"):  # "Kenya's Jubilee Party coordinator"
                     hit = self.countries.lookup(m.group("poss"))
                     country = hit.code if hit and hit.kind != "capital" else None
@@ -621,6 +624,11 @@ class EntityFinder:
                                           text[end:end + 220])[0]
                     country = self._country_in(appositive, by_key)
                 if country:
+                    group.countries[country] += 2
+            of_body = re.match(r",?\s+of\s+(?:the\s+)?(?P<body>[^,.;:()“”\"]{2,60}(?:\s*\([^()]{1,12}\))?"
+                               r"(?:\s+of\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?)", after)
+            if of_body and not m:  # "Fikile Mbalula of ANC South Africa", "X, of the Workers' Party (PT) of Brazil"
+                if country := self._country_in(of_body.group("body"), by_key):
                     group.countries[country] += 2
         for start, _ in group.spans:  # "a delegation of the Nepali Congress led by its General Secretary X"
             s, _ = sentence_of(start)
@@ -656,7 +664,11 @@ class EntityFinder:
         return None
 
     def _country_before(self, lead: str) -> str | None:
+        """The country named just before an office: "Hungarian Prime Minister", "Italian deputy premier"."""
         words = lead.split()
+        while words and len(lead.split()) - len(words) < 2 and words[-1][:1].islower() and \
+                words[-1] not in ("the", "of", "and", "a", "an"):
+            words = words[:-1]  # "Italian deputy": the country before the office's own words
         for n in (3, 2, 1):
             if len(words) >= n:
                 chunk = " ".join(words[-n:])
