@@ -171,3 +171,46 @@ def test_quote_speakers_by_the_sentence_not_by_the_nearest_name(extractor):
     facts = facts_of(extractor, text)
     assert speaker_of(facts, "We stand with every people") == "Ana Pontes"
     assert speaker_of(facts, "No party can build a future") == "Kofi Mensah"
+
+
+def test_a_body_that_gathered_somewhere_holds_the_meeting_its_participants_attend(extractor):
+    facts = facts_of(extractor, "Leftist parties of the Andean Region gathered at Bolivia's La Paz to discuss "
+                                "water rights.\n\nAmong the participants of the meeting were the Movement for "
+                                "Socialism and the Socialist Party of Peru.\n\nThe chairperson of the meeting, Movement for "
+                                "Socialism leader Rosa Quispe, called for unity.")
+    (meeting,) = [v for v in facts.events if v.kind == "meeting"]
+    assert "Andean Region" in meeting.name and meeting.country == "BOL"
+    got = roles(facts)
+    assert got[(meeting.name, "Socialist Party of Peru")] == "attendee"
+    assert got[(meeting.name, "Rosa Quispe")] == "speaker"
+
+
+def test_participated_in_a_place_in_an_unarticled_meeting_and_speakers_turn_by_turn(extractor):
+    facts = facts_of(extractor, "Thirty parties took part in Vienna in NDF council meeting on Friday.\n\n"
+                                "Labour Party of Malta leader Joseph Camilleri presented the report on youth "
+                                "unemployment.\n\nGreen Left chair Anna Vos thanked the hosts for their work.")
+    (meeting,) = [v for v in facts.events if v.kind == "meeting"]
+    assert "NDF council meeting" in meeting.name
+    got = roles(facts)
+    assert got[(meeting.name, "Joseph Camilleri")] == "speaker"
+    assert got[(meeting.name, "Anna Vos")] == "speaker"
+
+
+def test_a_meeting_during_a_trip_gives_the_trip_its_hosts(extractor):
+    facts = facts_of(extractor, "A delegation of the Workers' Party of Korea paid a working visit to Peru "
+                                "from May 3 to May 6. During the trip, the delegation, led by Kim Chol Su, met "
+                                "with Peruvian Communist Party General Secretary Luis Mendoza.")
+    (visit,) = [v for v in facts.events if v.kind == "visit"]
+    got = roles(facts)
+    assert got[(visit.name, "Kim Chol Su")] == "delegation"
+    assert got[(visit.name, "Luis Mendoza")] == "host"
+
+
+def test_a_run_on_sentence_is_split_and_an_officer_after_his_body_is_a_person(extractor):
+    from liaison.ingest.clean import normalise_line
+
+    assert normalise_line("the visit ended (PCC).During the trip") == "the visit ended (PCC). During the trip"
+    assert normalise_line("U.S.A. and e.g. this") == "U.S.A. and e.g. this"
+    facts = facts_of(extractor, "Our envoy held talks with member of the Politburo of the Socialist Party of "
+                                "Chile Central Committee Ana Torres Vidal.")
+    assert any(e.type == "person" and e.name == "Ana Torres Vidal" for e in facts.entities)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from liaison.extract.countries import Countries
 from liaison.extract.gazetteer import Entry, Gazetteer
-from liaison.extract.lexicon import HONORIFICS, NOT_NAME_WORDS, TITLE_RE
+from liaison.extract.lexicon import HONORIFICS, NOT_NAME_WORDS, TITLE_RE, TITLES
 from liaison.extract.spans import Sentences, SpanIndex
 from liaison.ingest.clean import DATELINE
 from liaison.model import EntityFact
@@ -91,6 +91,18 @@ class Group:
     spans: list[tuple[int, int]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     countries: Counter = field(default_factory=Counter)
+
+
+# a body's name with its officer's name run on: "… Committee of the Central Enterprises Bloc Pham Tan Cong"
+ORG_THEN_PERSON = re.compile(r"\b(?:Committee|Bloc|Department|Commission|Council|Office|Bureau|Ministry|Front|Union|"
+                             r"Movement|Federation|Association|League|Alliance|Group)\s+(?P<name>[A-Z][a-z]+"
+                             r"(?:\s+[A-Z][a-z]+){1,3})$")
+PERSON_AFTER_BODY = re.compile(r"\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})(?=[.,;]|\s+(?:and|who|said|met)\b)")
+BODY_WORDS = {"General", "Central", "Executive", "Committee", "Council", "Youth", "Women", "International", "National",
+              "Secretariat", "Presidium", "Politburo", "Standing", "Bureau", "Affairs", "Relations", "Department",
+              "Commission", "Office", "School", "Party", "Political", "Permanent", "Provincial", "Municipal",
+              "Regional", "District", "Branch", "Board", "Assembly", "Congress", "Conference", "Forum", "Liaison",
+              "Foreign", "Work", "Working", "Affairs", "Members", "Member", "Chapter", "Section", "Division", "Unit"}
 
 
 def fold(text: str) -> str:
@@ -299,6 +311,20 @@ class EntityFinder:
             elif label == "ORG":
                 if ORG_JUNK.match(surface) or not re.search(r"[A-Z]", surface):
                     continue
+                after = PERSON_AFTER_BODY.match(text, end)
+                if after and not set(after.group("name").split()) & BODY_WORDS and not any(
+                        w.lower() in TITLES or re.fullmatch(HONORIFICS, w) for w in after.group("name").split()) \
+                        and not any(
+                        self.countries.lookup(w) for w in after.group("name").split() + [after.group("name")]):
+                    # "… of the PCC’s Central Committee Gloria Ines Ramirez": the body, then its officer
+                    out.append(Candidate(after.start("name"), after.end("name"), "person", 1))
+                tail = ORG_THEN_PERSON.search(surface)
+                if tail and not set(tail.group("name").split()) & BODY_WORDS and not any(
+                        self.countries.lookup(w) for w in tail.group("name").split()):
+                    # "Secretary of the Party Committee of the … Bloc Pham Tan Cong": an office, then its holder
+                    out.append(Candidate(start + tail.start("name"), end, "person", 1))
+                    end = start + tail.start("name") - 1
+                    surface = text[start:end]
                 hit = self.countries.lookup(surface)
                 if hit and hit.kind == "capital":
                     out.append(Candidate(start, end, "place", 1, country=hit.code))

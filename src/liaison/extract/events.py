@@ -32,7 +32,7 @@ from liaison.model import ROLES, EntityFact, EventFact, ParticipationFact
 
 TRIGGERS = ["press conference", "news conference", "summit", "dialogue", "meeting", "talks", "visit", "forum",
             "symposium", "seminar", "briefing", "congress", "conference", "convention", "plenum",
-            "delegation", "training", "workshop", "programme", "program", "gathering"]
+            "delegation", "training", "workshop", "programme", "program", "gathering", "trip"]
 TRIGGER_RE = "|".join(TRIGGERS)
 CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
 WHEN = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
@@ -61,6 +61,14 @@ MET_WITH = re.compile(
     r"on\s+\w+|via\s+video\s+link|in\s+(?-i:[A-Z])\w+)\s+)*with|(?:received|receives|welcomed|welcomes)"
     r"(?:\s+(?:here|today|yesterday|on\s+\w+))*)\s+(?P<obj>[^.;:\n]{3,160}?)(?=\s+(?:led|headed)\s+by\b|,|\.|;|"
     r"\s+(?:in|on|at)\s+(?-i:[A-Z])|\s+(?:here|today|yesterday|on)\b|\n|$)", re.I)
+# "Former liberation movements of Southern Africa gathered at Victoria Falls": a body's meeting, named by its subject
+GATHERED = re.compile(r"(?:^|(?<=\n)|(?<=[.!?] ))(?P<subj>[A-Z][^.;:\n“”\"]{3,120}?)\s+(?:gathered|convened|assembled)"
+                      r"\s+(?:(?:here|there|today|yesterday|on\s+\w+)\s+)?(?:in|at)\s+(?P<place>[A-Z][\w-]+(?:[’']s)?"
+                      r"(?:\s+[A-Z][\w-]+)*)")
+# "participated in PA board meeting", "at ANC NEC meeting": an event noun after a body's initials, no article
+INITIALS_EVENT = re.compile(rf"\b(?:in|at|during|to|for)\s+(?P<name>(?-i:[A-Z][A-Z&]{{1,7}})\s+(?:(?-i:[A-Z]{{2,7}}|[a-z]+)\s+)"
+                            rf"{{0,2}}(?P<trig>meeting|congress|conference|summit|forum|seminar|session|dialogue|"
+                            rf"convention|plenum)s?)\b")
 QUOTED_NAME = re.compile(r"(?P<cue>\b(?:headlined|titled|entitled|called|dubbed|named|billed as)\s+)?"
                          r"[“‘\"](?P<name>[A-Z][^”’\"\n]{4,90}?)[,.]?[”’\"]")
 ROUND_OF = re.compile(r"\b(?P<name>(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
@@ -101,6 +109,7 @@ SPEAKERS = re.compile(r"\b(among the speakers|speakers included|spoke at the|add
 NEGATION = re.compile(r"\b(not|n[’']t|never|no)\b", re.I)
 SAY = r"said|says|told|added|explained|emphasi[sz]ed|stressed|noted|revealed|announced|stated"
 DELEGATION = re.compile(r"\bdelegation\s+(?:headed|led)\s+by\b|\b-led\s+delegation\b|\bdelegation\s+of\b|\bparty\s+delegation\b", re.I)
+VISIT_ROLE = {"host": "delegation", "attendee": "host"}  # a meeting's sides, as the sides of the visit it is part of
 KIND_RANK = ["summit", "dialogue", "forum", "congress", "briefing", "training", "programme", "visit", "meeting"]
 COMPATIBLE = {"summit", "dialogue", "meeting", "forum"}
 MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -271,6 +280,20 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
     for m in HELD_TALKS.finditer(text):
         if not any(x.start <= m.start("trig") < x.end for x in mentions):
             mentions.append(Mention(m.start("trig"), m.end("trig"), "meeting", "talks", False, False))
+    for m in INITIALS_EVENT.finditer(text):
+        if not any(x.start <= m.start("trig") < x.end for x in mentions):
+            mentions.append(Mention(m.start("name"), m.end("name"), kind_of(m.group("trig")), m.group("name"), False,
+                                    False))
+    for m in GATHERED.finditer(text):
+        subj = re.sub(r"^(?:The|A|An)\s+", "", m.group("subj")).strip()
+        rest = text[m.end():].split("\n", 1)[0].split(". ", 1)[0]
+        if re.search(rf"\b({TRIGGER_RE})\b", subj + " " + rest, re.I) or not re.search(r"\s[A-Z]", subj) or any(
+                x.start <= m.start("subj") < x.end for x in mentions):
+            continue  # "Delegates … gathered in Lisbon for the congress": the congress is the event
+        place = re.sub(r"[’']s$", "", m.group("place").split()[0]) if re.search(r"[’']s\b", m.group("place")) else \
+            m.group("place")
+        mentions.append(Mention(m.start("subj"), m.end(), "meeting", f"meeting of {subj}", False, False,
+                                place=place if place in known_places else None))
     for m in MET_IN.finditer(text):
         subj = m.group("subj")
         if re.search(rf"\b({TRIGGER_RE})\b", subj, re.I):
@@ -362,16 +385,20 @@ class EventFinder:
         described = [m for m in mentions if not m.named]
         for f in frames:
             if f.kind == "attend":  # taking part in the event its object names
-                f.mention = next((m for m in mentions if f.target is not None and m.start <= f.target < m.end), None)
+                targets = f.targets or ([f.target] if f.target is not None else [])
+                f.mention = next((m for t in targets for m in mentions if m.start <= t < m.end), None)
                 continue
             s_start, s_end = sents.of(f.start)
             overlap = [m for m in mentions if m.start < f.end and f.start < m.end]
             if not overlap and f.kind == "visit":  # "arrived in C … for a three-day visit": one visit
                 overlap = [m for m in described if s_start <= m.start < s_end and m.kind == "visit" and not m.place]
-            if not overlap:  # "During the visit, X met Y": a meeting inside the event being reported
-                overlap = [m for m in mentions if s_start <= m.start < f.start and re.search(
-                    r"\b(?:during|on the sidelines of|in the course of)\s+(?:the|a|this|their|his|her)?\s*$",
-                    text[max(s_start, m.start - 40):m.start], re.I)]
+            # "During the visit, X met Y": a meeting inside the event being reported
+            during = [m for m in mentions if s_start <= m.start < f.start and re.search(
+                r"\b(?:during|on the sidelines of|in the course of)\s+(?:the|a|this|their|his|her)?\s*$",
+                text[max(s_start, m.start - 40):m.start], re.I)]
+            if overlap and during and during[0] not in overlap:
+                f.within = during[0]  # its own meeting, and a part of the visit too
+            overlap = overlap or during
             if overlap:
                 f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
                 if f.place and not f.mention.place and f.mention.kind == f.kind:
@@ -524,7 +551,10 @@ class EventFinder:
         out: dict[tuple[str, str], ParticipationFact] = {}
         if not clusters:
             return []
-        main = max(clusters, key=lambda c: (len(c.mentions) + (2 if any(x.named for x in c.mentions) else 0),
+        # the article's main event: the most mentioned, a named one, the one its first mention opens
+        first = min((m.start for c in clusters for m in c.mentions if keys.get(id(c))), default=0)
+        main = max(clusters, key=lambda c: (len(c.mentions) + (2 if any(x.named for x in c.mentions) else 0)
+                                             + (2 if any(m.start == first for m in c.mentions) else 0),
                                              -clusters.index(c)))
         mention_cluster = {(m.start, m.end): assigned[i] for i, m in enumerate(mentions) if i in assigned}
         span_index = SpanIndex(by_span)
@@ -661,7 +691,7 @@ class EventFinder:
                         target.organizer = target.organizer or ent.id
                     continue
                 add(cluster, ent, role, (s_start, s_end))
-        for f in frames:  # roles the parse gives, in the event the frame's mention joined
+        for f in sorted(frames, key=lambda f: f.weak):  # roles the parse gives, in the event the frame's mention joined
             if f.mention is None:  # "X spoke next": the event its sentence, or else its paragraph, is about
                 here = [m for _, _, m in mention_index.between(*sents.of(f.start))] or \
                        [m for _, _, m in mention_index.between(paras.of(f.start)[0], f.start)][-1:]
@@ -670,9 +700,21 @@ class EventFinder:
                 cluster = mention_cluster.get((f.mention.start, f.mention.end))
             if cluster is None or keys.get(id(cluster)) is None:
                 continue
+            if f.weak and cluster.kind not in ("meeting", "congress", "forum", "summit", "dialogue"):
+                continue
             span = sents.of(f.start)
-            for ent, role in f.roles:
+            roles = f.roles
+            within = mention_cluster.get((f.within.start, f.within.end)) if f.within is not None else None
+            if f.kind == "meeting" and cluster.kind == "visit":
+                within = None  # the meeting is the visit's: its hosts are the visitors, whom they met host it
+                roles = [(ent, VISIT_ROLE.get(role, role)) for ent, role in roles]
+            if within is not None and within.kind == "visit" and keys.get(id(within)):
+                for ent, role in f.roles:
+                    add(within, ent, VISIT_ROLE.get(role, role), span)
+            for ent, role in roles:
                 k = (keys[id(cluster)], ent.id)
+                if f.weak and (k in out or any(p.entity == ent.id for p in out.values())):
+                    continue  # already in the record in some role
                 if k in out and out[k].role == "organizer" and role != "organizer":
                     continue
                 out[k] = ParticipationFact(event=k[0], entity=ent.id, role=role, span=span)

@@ -43,8 +43,15 @@ SPEAK_VERBS = {"addressed", "addresses", "address", "spoke", "speaks", "delivere
                "gives", "give"}
 BEING_VERBS = {"was", "is", "were", "are", "arrived", "arrives", "came", "comes", "travelled", "traveled", "flew",
                "went"}
+# what a speaker does at a meeting, in the reports that go through its programme turn by turn
+REPORT_VERBS = {"presented", "reiterated", "thanked", "introduced", "reported", "highlighted", "emphasised",
+                "emphasized", "stressed", "underlined", "underscored", "urged", "welcomed", "opened", "chaired",
+                "presided", "briefed", "outlined", "proposed", "hailed", "praised", "called"}
+FEATURE_VERBS = {"featured", "features", "feature"}
 SPEECHES = {"speech", "speeches", "address", "remarks", "keynote", "lecture"}
 ACTORS = ("person", "party", "organization")
+OFFICES = {"secretary", "president", "chairman", "chairwoman", "chairperson", "chair", "head", "director", "leader",
+           "member", "minister", "deputy", "vice", "chief", "governor", "spokesperson", "spokesman", "ambassador"}
 PRONOUNS = {"he", "she", "him", "her"}
 SUBJECTS = {"nsubj", "nsubjpass"}
 
@@ -59,6 +66,9 @@ class Frame:
     roles: list[tuple[object, str]] = field(default_factory=list)  # (EntityFact, role)
     mention: object = None  # the event mention it gives or joins, set by the event finder
     target: int | None = None  # attend and speak frames: where the event they name is mentioned
+    targets: list[int] = field(default_factory=list)  # every object that may name it, in order
+    within: object = None  # the event mention a meeting happened during ("During the visit, X met Y")
+    weak: bool = False  # a speaker read from a report verb alone: adds a role, never replaces one
 
 
 class FrameReader:
@@ -97,6 +107,11 @@ class FrameReader:
             up = up.head
             if up.i in self.by_token and self.by_token[up.i].type == "person":
                 return self.by_token[up.i]
+        if tok.lower_ in OFFICES:  # "Vice Secretary of the Party Committee of the … Bloc Pham Tan Cong": the holder
+            holder = next((self.by_token[t.i] for t in tok.subtree if t.i in self.by_token
+                           and self.by_token[t.i].type == "person"), None)
+            if holder is not None:
+                return holder
         for child in tok.children:  # "the delegation, headed by X": X
             if child.dep_ in ("acl", "relcl") and child.lower_ in ("headed", "led", "chaired"):
                 for pobj in self.preps(child, {"by"}):
@@ -225,6 +240,10 @@ class FrameReader:
                     role = "delegation" if subj.lower_ in ("delegation", "delegations") else "attendee"
                     out.append(Frame("attend", tok.idx, tok.idx + len(tok), "", None,
                                      [(p, role) for p in people], target=purpose[0].idx))
+            elif tok.pos_ == "VERB" and word in REPORT_VERBS:
+                out.extend(self._reporting(tok))
+            elif tok.pos_ == "VERB" and word in FEATURE_VERBS:
+                out.extend(self._featuring(tok))
             elif tok.pos_ == "VERB" and word in TRIP_VERBS:
                 trip = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in TRIP_NOUNS), None)
                 if trip is not None:
@@ -294,9 +313,32 @@ class FrameReader:
         if word in SPEAK_VERBS and word not in ("addressed", "addresses", "address", "spoke", "speaks") \
                 and not objs and not speech:
             return []  # "gave a report" is no speech at an event; "gave a welcoming address" is
-        target = objs[0].idx if objs else None
+        target = objs[0].idx if objs else None  # "participated in Brussels in the board meeting": either
         return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, role) for p in people],
-                      target=target)]
+                      target=target, targets=[o.idx for o in objs])]
+
+    def _reporting(self, verb) -> list[Frame]:
+        """'X presented / reiterated / thanked / stressed …': a person's turn at the event being reported."""
+        subj = self.subject(verb)
+        if subj is None or subj.dep_ != "nsubj" or verb.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp"):
+            return []
+        people = [e for e in self.entities(subj, ("person",))]
+        if not people and len(list(subj.subtree)) <= 12:  # "Labour Party of Malta leader X presented": X
+            people = [e for e in self.in_subtree(subj) if e.type == "person"]
+        if not people:
+            return []
+        return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, "speaker") for p in people],
+                      weak=True)]
+
+    def _featuring(self, verb) -> list[Frame]:
+        """'The event featured X and Y': the people it featured spoke at it."""
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        objs = [c for c in verb.children if c.dep_ == "dobj"]
+        people = [e for o in objs for e in self.entities(o, ("person",))]
+        if subj is None or not people or subj.pos_ not in ("NOUN", "PROPN"):
+            return []
+        return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, "speaker") for p in people],
+                      target=subj.idx, targets=[subj.idx])]
 
     def _visit(self, verb, trip) -> list[Frame]:
         if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in ("take", "attend", "participate", "join")

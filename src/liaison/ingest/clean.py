@@ -86,9 +86,14 @@ class Cleaned:
     removed: list[tuple[str, str]] = field(default_factory=list)  # (why, line)
 
 
+# "…(PCC).During the trip": a sentence run into the next where a page lost its line breaks
+RUN_ON = re.compile(r"(?<=[A-Za-z][a-z)])\.(?=[A-Z][a-z])")
+
+
 def normalise_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line).translate(INVISIBLE)
     line = line.replace("\u00a0", " ").replace("\t", " ")
+    line = RUN_ON.sub(". ", line)
     return re.sub(r" {2,}", " ", line).strip()
 
 
