@@ -87,6 +87,9 @@ HYBRID = re.compile(r"\b(mostly[- ]virtual|hybrid|partly[- ]virtual|in person an
 ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored|held|run)\s+by\s+(?:the\s+)?"
                           r"(?:(?-i:[A-Z])[\w.]*(?:\s(?-i:[A-Z])[\w.]*)?[’']s\s+)?(?:(?:governing|ruling|main|opposition)\s+)?$",
                           re.I)
+# "hosted by the member party in that country, the X", "at the invitation of X": X hosts it
+HOSTED_BY = re.compile(r"(?:\bhosted\s+by\s+(?:the\s+)?[\w’' -]{2,60},\s+(?:the\s+)?|\b(?:at|on|upon)\s+the\s+invitation\s+"
+                       r"of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.]*(?:\s(?-i:[A-Z])[\w.]*)?[’']s\s+)?)$", re.I)
 BEFORE_HOLD = re.compile(r"^\s*(?:\([A-Z]{2,6}\)\s*)?(?:(?:is|was|will|has|had|would|plans?|planned|planning|to|also|be|"
                          r"been|set|going|once|again|jointly|recently|this|week|year)\s+)*$", re.I)
 HOLD_VERB = re.compile(r"\b(?:to\s+)?(?:hold|holds|held|host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?|arrange[sd]?|"
@@ -100,7 +103,9 @@ SPEAK_CUE = re.compile(r"\b(told (?:a|the) (?:press )?(?:briefing|press conferen
                        r"(?:party )?(?:delegates|participants|meeting|summit|audience|gathering)|said at|"
                        r"comments at|remarks|opening ceremony|praised|applauded|endorsed|hailed|lauded|"
                        r"commended|delivered|opened|chaired|presided|inaugurated|closed)\b", re.I)
-STRONG_SPEAK = re.compile(r"\b(keynote|told (?:the )?(?:international )?(?:party )?(?:delegates|participants|"
+STRONG_SPEAK = re.compile(r"\b(keynote|opening statement|introductory (?:speech|remarks|address)|welcomed (?:the )?"
+                          r"(?:participants|delegates|guests)|chair(?:person|man|woman)? of the (?:meeting|summit|"
+                          r"congress|conference|forum|session)|told (?:the )?(?:international )?(?:party )?(?:delegates|participants|"
                           r"audience)|addressed the (?:summit|meeting|dialogue|forum|congress|conference)|"
                           r"speaking at the|opening (?:speech|address)|told (?:a|the) (?:press )?(?:briefing|press "
                           r"conference|news conference))\b", re.I)
@@ -196,6 +201,8 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         end = m.end("tail") if m.group("tail") else m.end("name")
         if len(name.split()) < 2:
             continue
+        if text[start - 1:start] == "(" and text[end:end + 1] == ")":
+            continue  # "X and Y (Arab Socialdemocratic Forum)": the body they speak for, not an event
         mentions.append(Mention(start, end, kind_of(m.group("trig")), text[start:end], True, False,
                                 trigger_end=m.end("trig")))
     for m in QUOTED_NAME.finditer(text):  # ‘For Freedom of Nations’ forum; a forum headlined “…”; “…” opened today
@@ -648,8 +655,10 @@ class EventFinder:
                 role = None
                 if any(m.start <= s < m.end for m in in_sentence if m.named):
                     continue  # inside an event's own name
-                if ORGANIZED_BY.search(text[max(s_start, s - 60):s]):
-                    role = "organizer" if ent.type != "person" else "host"
+                if (by := ORGANIZED_BY.search(text[max(s_start, s - 60):s])) or HOSTED_BY.search(
+                        text[max(s_start, s - 100):s]):
+                    role = "host" if ent.type == "person" or not by or re.match(r"hosted", by.group(), re.I) \
+                        else "organizer"
                 elif in_sentence and s < in_sentence[0].start and self._holds(text, s, e, in_sentence[0].start, ents):
                     role = "host" if ent.type == "person" else "organizer"
                 elif DELEGATION.search(sentence) and (
