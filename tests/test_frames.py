@@ -214,3 +214,29 @@ def test_a_run_on_sentence_is_split_and_an_officer_after_his_body_is_a_person(ex
     facts = facts_of(extractor, "Our envoy held talks with member of the Politburo of the Socialist Party of "
                                 "Chile Central Committee Ana Torres Vidal.")
     assert any(e.type == "person" and e.name == "Ana Torres Vidal" for e in facts.entities)
+
+
+def test_a_party_undertaking_a_visit_its_leader_its_members_and_the_inviting_host(extractor):
+    facts = facts_of(extractor, "The Sandinista National Liberation Front is undertaking a working visit to "
+                                "Cuba which began on Monday.\n\nThe visit follows an invitation from the Communist "
+                                "Party of Cuba. The visit led by party secretary Rosa Elena Murillo will include "
+                                "talks on trade.\n\n\"In the delegation is also deputy foreign minister Carlos "
+                                "Paz. The delegation will also take part in the Havana solidarity conference,\" "
+                                "the party said.")
+    (visit,) = [v for v in facts.events if v.kind == "visit"]
+    got = roles(facts)
+    assert got[(visit.name, "Sandinista National Liberation Front")] == "delegation"
+    assert got[(visit.name, "Communist Party of Cuba")] == "host"
+    assert got[(visit.name, "Rosa Elena Murillo")] == "delegation"
+    assert got[(visit.name, "Carlos Paz")] == "delegation"
+
+
+def test_hosted_by_a_party_in_apposition_and_a_hosts_invitation(extractor):
+    facts = facts_of(extractor, "The Green Federation held its council meeting in Tallinn on Monday. The event "
+                                "was hosted by the federation's member party in that country, the Estonian Green Party. "
+                                "In an opening statement Mart Kask, the host party's leader, welcomed "
+                                "participants.")
+    (meeting,) = [v for v in facts.events if v.kind == "meeting"]
+    got = roles(facts)
+    assert got[(meeting.name, "Estonian Green Party")] == "host"
+    assert got[(meeting.name, "Mart Kask")] == "speaker"

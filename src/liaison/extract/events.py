@@ -88,8 +88,13 @@ ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored
                           r"(?:(?-i:[A-Z])[\w.]*(?:\s(?-i:[A-Z])[\w.]*)?[’']s\s+)?(?:(?:governing|ruling|main|opposition)\s+)?$",
                           re.I)
 # "hosted by the member party in that country, the X", "at the invitation of X": X hosts it
-HOSTED_BY = re.compile(r"(?:\bhosted\s+by\s+(?:the\s+)?[\w’' -]{2,60},\s+(?:the\s+)?|\b(?:at|on|upon)\s+the\s+invitation\s+"
-                       r"of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.]*(?:\s(?-i:[A-Z])[\w.]*)?[’']s\s+)?)$", re.I)
+HOSTED_BY = re.compile(r"(?:\bhosted\s+by\s+(?:the\s+)?[\w’' -]{2,60},\s+(?:the\s+)?|\binvitation\s+"
+                       r"(?:of|from)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.]*(?:\s(?-i:[A-Z])[\w.]*)?[’']s\s+|(?:his|her|their|its)\s+(?:[\w-]+\s+){0,3})?)$",
+                       re.I)
+# "In the delegation is also X", "the delegation included X": X is one of the delegation
+IN_DELEGATION = re.compile(r"\b(?:in|on|with)\s+the\s+delegation\s+(?:is|are|was|were|will\s+be)\b(?:(?!\.\s).){0,120}$|"
+                           r"\bdelegation\s+(?:also\s+)?(?:included|includes|comprised|comprises|consisted\s+of)\b"
+                           r"(?:(?!\.\s).){0,120}$", re.I)
 BEFORE_HOLD = re.compile(r"^\s*(?:\([A-Z]{2,6}\)\s*)?(?:(?:is|was|will|has|had|would|plans?|planned|planning|to|also|be|"
                          r"been|set|going|once|again|jointly|recently|this|week|year)\s+)*$", re.I)
 HOLD_VERB = re.compile(r"\b(?:to\s+)?(?:hold|holds|held|host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?|arrange[sd]?|"
@@ -661,6 +666,8 @@ class EventFinder:
                         else "organizer"
                 elif in_sentence and s < in_sentence[0].start and self._holds(text, s, e, in_sentence[0].start, ents):
                     role = "host" if ent.type == "person" else "organizer"
+                elif IN_DELEGATION.search(text[s_start:s]):
+                    role = "delegation"
                 elif DELEGATION.search(sentence) and (
                         re.search(r"(headed|led)\s+by\s+(?:\w+\s+){0,4}$", before) or (ent.type == "party" and (
                             re.search(r"^\W{0,3}(?:\(\s*)?(?:an?\s+)?(?:[\w-]+\s+){0,2}delegation", text[e:e + 40])
@@ -699,6 +706,9 @@ class EventFinder:
                         add(target, ent, role, (s_start, s_end))
                         target.organizer = target.organizer or ent.id
                     continue
+                if role == "delegation" and cluster is not None and cluster.kind != "visit" and not in_sentence:
+                    # "In the delegation is also X" in a paragraph about what the delegation will attend: the visit's
+                    cluster = next((c for c in [main] + clusters if c.kind == "visit" and keys.get(id(c))), cluster)
                 add(cluster, ent, role, (s_start, s_end))
         for f in sorted(frames, key=lambda f: f.weak):  # roles the parse gives, in the event the frame's mention joined
             if f.mention is None:  # "X spoke next": the event its sentence, or else its paragraph, is about

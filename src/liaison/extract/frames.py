@@ -35,7 +35,8 @@ VISIT_VERBS = {"visited", "visit", "visits", "visiting", "toured", "tour", "tour
 ARRIVE_VERBS = {"arrived", "arrives", "arrive", "arriving", "landed"}
 TRIP_NOUNS = {"trip", "trips", "visit", "visits", "tour", "tours", "delegation"}
 TRIP_VERBS = {"made", "make", "makes", "making", "paid", "pay", "pays", "paying", "led", "lead", "leads",
-              "leading", "headed", "heads", "began", "begins", "start", "started", "undertook", "completed"}
+              "leading", "headed", "heads", "began", "begins", "start", "started", "undertook", "undertake",
+              "undertakes", "undertaking", "undertaken", "completed", "concluded", "wrapped"}
 ATTEND_VERBS = {"attended", "attend", "attends", "attending", "participated", "participate", "participates",
                 "participating", "joined"}
 PART_VERBS = {"take", "took", "takes", "taking", "taken"}
@@ -48,6 +49,7 @@ REPORT_VERBS = {"presented", "reiterated", "thanked", "introduced", "reported", 
                 "emphasized", "stressed", "underlined", "underscored", "urged", "welcomed", "opened", "chaired",
                 "presided", "briefed", "outlined", "proposed", "hailed", "praised", "called"}
 FEATURE_VERBS = {"featured", "features", "feature"}
+LED_NOUNS = {"visit", "delegation", "trip", "mission", "tour"}
 SPEECHES = {"speech", "speeches", "address", "remarks", "keynote", "lecture"}
 ACTORS = ("person", "party", "organization")
 OFFICES = {"secretary", "president", "chairman", "chairwoman", "chairperson", "chair", "head", "director", "leader",
@@ -240,6 +242,8 @@ class FrameReader:
                     role = "delegation" if subj.lower_ in ("delegation", "delegations") else "attendee"
                     out.append(Frame("attend", tok.idx, tok.idx + len(tok), "", None,
                                      [(p, role) for p in people], target=purpose[0].idx))
+            elif tok.pos_ == "NOUN" and word in LED_NOUNS:
+                out.extend(self._led(tok))
             elif tok.pos_ == "VERB" and word in REPORT_VERBS:
                 out.extend(self._reporting(tok))
             elif tok.pos_ == "VERB" and word in FEATURE_VERBS:
@@ -316,6 +320,15 @@ class FrameReader:
         target = objs[0].idx if objs else None  # "participated in Brussels in the board meeting": either
         return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, role) for p in people],
                       target=target, targets=[o.idx for o in objs])]
+
+    def _led(self, noun) -> list[Frame]:
+        """'the visit led by X', 'a delegation headed by X': X leads the delegation of the event the noun names."""
+        leaders = [e for c in noun.children if c.dep_ == "acl" and c.lower_ in ("led", "headed")
+                   for p in self.preps(c, {"by"}) for e in self.entities(p)]
+        if not leaders:
+            return []
+        return [Frame("attend", noun.idx, noun.idx + len(noun), "", None, [(e, "delegation") for e in leaders],
+                      target=noun.idx, targets=[noun.idx])]
 
     def _reporting(self, verb) -> list[Frame]:
         """'X presented / reiterated / thanked / stressed …': a person's turn at the event being reported."""
