@@ -240,3 +240,17 @@ def test_hosted_by_a_party_in_apposition_and_a_hosts_invitation(extractor):
     got = roles(facts)
     assert got[(meeting.name, "Estonian Green Party")] == "host"
     assert got[(meeting.name, "Mart Kask")] == "speaker"
+
+
+def test_meetings_during_a_stay_belong_to_the_visit_and_its_weekdays_are_past(extractor):
+    facts = facts_of(extractor, "HANOI, May 10 (VNA) -- Ana Duarte, head of the foreign department of the "
+                                "Socialist Party of Portugal, led a party delegation to attend a youth forum and "
+                                "paid a visit to Vietnam from Monday to Wednesday.\n\nDuring her stay in Vietnam, "
+                                "Duarte met with Nguyen Thi Lan, chairwoman of the Communist Party of Vietnam's "
+                                "Commission for External Relations.", published=date(2024, 5, 10))
+    visits = [v for v in facts.events if v.kind == "visit"]
+    assert len(visits) == 1 and visits[0].start == "2024-05-06"  # the Monday before, not after
+    assert not any(v.name.startswith("meeting between") for v in facts.events)
+    got = roles(facts)
+    assert got[(visits[0].name, "Nguyen Thi Lan")] == "host"
+    assert got[(visits[0].name, "Ana Duarte")] == "delegation"

@@ -95,6 +95,8 @@ HOSTED_BY = re.compile(r"(?:\bhosted\s+by\s+(?:the\s+)?[\w’' -]{2,60},\s+(?:th
 IN_DELEGATION = re.compile(r"\b(?:in|on|with)\s+the\s+delegation\s+(?:is|are|was|were|will\s+be)\b(?:(?!\.\s).){0,120}$|"
                            r"\bdelegation\s+(?:also\s+)?(?:included|includes|comprised|comprises|consisted\s+of)\b"
                            r"(?:(?!\.\s).){0,120}$", re.I)
+STAY = re.compile(r"\b(?:during|in the course of)\s+(?:his|her|their|the|its)\s+(?:[\w-]+\s+)?(?:stay|trip|visit|tour)\b",
+                  re.I)
 BEFORE_HOLD = re.compile(r"^\s*(?:\([A-Z]{2,6}\)\s*)?(?:(?:is|was|will|has|had|would|plans?|planned|planning|to|also|be|"
                          r"been|set|going|once|again|jointly|recently|this|week|year)\s+)*$", re.I)
 HOLD_VERB = re.compile(r"\b(?:to\s+)?(?:hold|holds|held|host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?|arrange[sd]?|"
@@ -147,6 +149,7 @@ class Mention:
     place: str | None = None
     plural: bool = False
     trigger_end: int | None = None  # where the event word of a name ends
+    part_of: "Mention | None" = None  # "During the visit, X met Y": the visit this meeting belongs to
 
 
 @dataclass
@@ -333,6 +336,7 @@ class EventFinder:
         places = SpanIndex([(s, e, ent) for s, e, ent in by_span if ent.type in ("place", "country")])
         clusters: list[Cluster] = []
         assigned: dict[int, Cluster] = {}
+        cluster_of: dict[int, Cluster] = {}
         for i, m in enumerate(mentions):
             s_start, s_end = sents.of(m.start)
             sentence = text[s_start:s_end]
@@ -346,10 +350,13 @@ class EventFinder:
             place = self._place(text, m, s_start, s_end, places)
             years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", sentence)} | others
             target = self._attach(m, clusters, place, [] if m.anaphoric else dates, years)
+            if m.part_of is not None and id(m.part_of) in cluster_of:
+                target = cluster_of[id(m.part_of)]
             if target is None:
                 target = Cluster()
                 clusters.append(target)
             target.mentions.append(m)
+            cluster_of[id(m)] = target
             if years and not any(d.begin for d in dates) and not m.anaphoric:
                 target.years |= years  # "in late 2017, when it organised the … Meeting": the year it belongs to
             assigned[i] = target
@@ -408,8 +415,13 @@ class EventFinder:
             during = [m for m in mentions if s_start <= m.start < f.start and re.search(
                 r"\b(?:during|on the sidelines of|in the course of)\s+(?:the|a|this|their|his|her)?\s*$",
                 text[max(s_start, m.start - 40):m.start], re.I)]
-            if overlap and during and during[0] not in overlap:
-                f.within = during[0]  # its own meeting, and a part of the visit too
+            if not during and STAY.search(text[s_start:f.start]):
+                # "During his stay in C, X met Y": part of the visit the article reports
+                during = [m for m in mentions if m.kind == "visit" and m.start < s_start][-1:]
+            if overlap and during and during[0] not in overlap and f.kind == "meeting" and during[0].kind == "visit":
+                for m in overlap:  # the meeting is one of the visit's: it joins the visit, its sides the visit's
+                    if not m.named:
+                        m.part_of = during[0]
             overlap = overlap or during
             if overlap:
                 f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
@@ -444,10 +456,16 @@ class EventFinder:
                         return c
             return None
         if m.anaphoric or not (place or any(d.begin for d in dates)):
-            for c in reversed(clusters):
-                same_kind = c.kind == m.kind or (m.kind in COMPATIBLE and c.kind in COMPATIBLE)
-                if same_kind and not self._conflict(c, place, dates):
-                    return c
+            between = m.name.startswith("meeting between ")
+            # "the dialogue" goes back to the last dialogue before the last meeting; a meeting between two
+            # sides ("Liu met with Ramaphosa") is never a multi-party dialogue or summit of its own accord
+            for exact in ((True, False) if m.kind != "meeting" else (False,)):
+                for c in reversed(clusters):
+                    same_kind = c.kind == m.kind or (not exact and m.kind in COMPATIBLE and c.kind in COMPATIBLE)
+                    if between and c.kind != "meeting":
+                        continue
+                    if same_kind and not self._conflict(c, place, dates):
+                        return c
         return None
 
     @staticmethod
@@ -646,14 +664,15 @@ class EventFinder:
                 target = mention_cluster[(met.start, met.end)]
                 verbs = [text.find(w, met.start) for w in (" with ", " received ", " receives ", " welcomed ", " welcomes ")]
                 split = min([v for v in verbs if met.start <= v < met.end] or [met.end])
+                side = VISIT_ROLE if target.kind == "visit" else {}
                 for s, e, ent in ents:
                     if met.start <= s < split:
-                        add(target, ent, "host" if ent.type == "person" else "organizer", (s_start, s_end))
+                        add(target, ent, side.get("host", "host"), (s_start, s_end))
                     elif s >= split and (re.search(r"delegation", text[split:s], re.I) or
                                          re.search(r"(?:led|headed)\s+by\s+(?:\w+\s+){0,4}$", text[max(s_start, s - 60):s])):
                         add(target, ent, "delegation", (s_start, s_end))
                     elif s >= split:
-                        add(target, ent, "attendee", (s_start, s_end))
+                        add(target, ent, side.get("attendee", "attendee"), (s_start, s_end))
                 continue
             for s, e, ent in ents:
                 before = text[max(s_start, s - 60):s]
@@ -723,13 +742,9 @@ class EventFinder:
                 continue
             span = sents.of(f.start)
             roles = f.roles
-            within = mention_cluster.get((f.within.start, f.within.end)) if f.within is not None else None
             if f.kind == "meeting" and cluster.kind == "visit":
-                within = None  # the meeting is the visit's: its hosts are the visitors, whom they met host it
+                # the meeting is the visit's: its hosts are the visitors, whom they met host it
                 roles = [(ent, VISIT_ROLE.get(role, role)) for ent, role in roles]
-            if within is not None and within.kind == "visit" and keys.get(id(within)):
-                for ent, role in f.roles:
-                    add(within, ent, VISIT_ROLE.get(role, role), span)
             for ent, role in roles:
                 k = (keys[id(cluster)], ent.id)
                 if f.weak and (k in out or any(p.entity == ent.id for p in out.values())):

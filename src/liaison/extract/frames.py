@@ -69,7 +69,6 @@ class Frame:
     mention: object = None  # the event mention it gives or joins, set by the event finder
     target: int | None = None  # attend and speak frames: where the event they name is mentioned
     targets: list[int] = field(default_factory=list)  # every object that may name it, in order
-    within: object = None  # the event mention a meeting happened during ("During the visit, X met Y")
     weak: bool = False  # a speaker read from a report verb alone: adds a role, never replaces one
 
 

@@ -25,7 +25,7 @@ SINGLE = re.compile(rf"\b{MD}\b")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+|on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 RELATIVE = re.compile(r"\b(?P<word>yesterday|today|tomorrow|at the weekend|over the weekend|this weekend|last weekend)\b", re.I)
 PAST = re.compile(r"\b(met|held|was|were|took place|gathered|convened|opened|closed|ended|attended|"
-                  r"wrapped up|concluded|hosted)\b", re.I)
+                  r"wrapped up|concluded|hosted|paid|led|visited|arrived|returned|toured|signed|delivered)\b", re.I)
 FUTURE = re.compile(r"\b(will|is to|are to|to be held|is scheduled|are scheduled|are expected|is expected|"
                     r"upcoming|plans? to|planning to|set to|going to|next|preparing|prepares|gets ready|to host|"
                     r"ahead of)\b", re.I)
