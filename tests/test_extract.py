@@ -97,7 +97,7 @@ def test_readout_met_with_a_delegation_under_a_dateline(extractor):
     (meeting,) = facts.events
     assert (meeting.kind, meeting.start, meeting.place, meeting.country) == ("meeting", "2023-05-15", "Beijing", "CHN")
     roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
-    assert roles["Liu Jianchao"] == "host" and roles["Communist Party of Vietnam"] == "delegation"
+    assert roles["Liu Jianchao"] == "host" and roles["Communist Party of Vietnam"] == "attendee"  # the guests of a two-sided meeting attend it
     assert {e.country for e in facts.entities if e.type == "country"} == {"VNM"}  # "CPV" is no Cabo Verde
 
 
@@ -138,8 +138,8 @@ def test_received_a_delegation_is_a_meeting(extractor):
     (meeting,) = facts.events
     assert (meeting.kind, meeting.start, meeting.place) == ("meeting", "2024-08-12", "Hanoi")
     roles = {next(e.name for e in facts.entities if e.id == p.entity): p.role for p in facts.participations}
-    assert roles["To Lam"] == "host" and roles["Thongloun Sisoulith"] == "delegation"
-    assert roles["Lao People's Revolutionary Party"] == "delegation"
+    assert roles["To Lam"] == "host" and roles["Thongloun Sisoulith"] == "attendee"
+    assert roles["Lao People's Revolutionary Party"] == "attendee"
     assert "General Secretary" in by_name(facts, "Thongloun Sisoulith").titles
 
 

@@ -254,3 +254,17 @@ def test_meetings_during_a_stay_belong_to_the_visit_and_its_weekdays_are_past(ex
     got = roles(facts)
     assert got[(visits[0].name, "Nguyen Thi Lan")] == "host"
     assert got[(visits[0].name, "Ana Duarte")] == "delegation"
+
+
+def test_a_two_sided_meeting_gives_each_side_its_country_and_a_body_meeting_alone_holds_it(extractor):
+    facts = facts_of(extractor, "Lima, March 14 - Carlos Ruiz, head of the foreign relations office of the "
+                                "Peruvian Aprista Party, met with a delegation of the Workers' Party of Brazil "
+                                "led by Joana Lima.\n\nThe Executive Committee of the International Federation of "
+                                "Liberal Youth met yesterday by videoconference to discuss Belarus.")
+    got = roles(facts)
+    meeting = next(v for v in facts.events if v.name.startswith("meeting between"))
+    assert got[(meeting.name, "American Popular Revolutionary Alliance")] == "host"  # the gazetteer's name
+    assert got[(meeting.name, "Brazilian Workers' Party")] == "attendee"
+    assert got[(meeting.name, "Joana Lima")] == "attendee"
+    own = next(v for v in facts.events if "Liberal Youth" in v.name)
+    assert got[(own.name, "International Federation of Liberal Youth")] == "organizer"

@@ -567,8 +567,8 @@ class EventFinder:
         lead = between[:hold.start()]
         if re.search(r"\bof\s+(?:the\s+)?$", text[max(0, s - 8):s]):
             return False  # "… of the CCP held": the CCP qualifies the holder
-        if BEFORE_HOLD.match(lead):
-            return True
+        if BEFORE_HOLD.match(lead) or BEFORE_HOLD.match(re.sub(r"^\s*,[^,;.]{2,90},", "", lead)):
+            return True  # "X held", "X, the federation of liberal parties, held"
         # "the International Liaison Department of the CCP held …": X heads the phrase
         of = re.match(r"^\s+of\s+(?:the\s+)?", lead)
         if of:
@@ -754,10 +754,43 @@ class EventFinder:
                 out[k] = ParticipationFact(event=k[0], entity=ent.id, role=role, span=span)
                 if role == "organizer":
                     cluster.organizer = cluster.organizer or ent.id
+        self._sides(clusters, keys, out, by_span)
         for ev in events:
             c = next(c for c in clusters if keys[id(c)] == ev.id)
             ev.organizer = c.organizer
         return list(out.values())
+
+    @staticmethod
+    def _sides(clusters, keys, out, by_span) -> None:
+        """Two-sided events: a party or body takes the side of the people of its country. In a meeting
+        between two sides, the guests' delegation attends it and the host's party and department host it
+        ('X of the CPC met a delegation of the SPD': the CPC hosts, the SPD attends); on a visit, the
+        visitors' party and department are the delegation."""
+        ents = {ent.id: ent for _, _, ent in by_span}
+        for c in clusters:
+            key = keys.get(id(c))
+            if key is None:
+                continue
+            mine = [p for p in out.values() if p.event == key]
+            if c.kind == "meeting" and any(m.name.startswith("meeting between ") for m in c.mentions):
+                hosts = {ents[p.entity].country for p in mine if p.role == "host" and ents[p.entity].type == "person"}
+                hosts.discard(None)
+                for p in mine:
+                    ent = ents[p.entity]
+                    if p.role == "delegation":
+                        p.role = "attendee"
+                    if ent.type in ("party", "organization") and ent.country and len(hosts) == 1 \
+                            and p.role in ("attendee", "organizer"):
+                        p.role = "host" if ent.country in hosts else "attendee"
+            elif c.kind == "visit":
+                visitors = {ents[p.entity].country for p in mine if p.role == "delegation"
+                            and ents[p.entity].type == "person"}
+                visitors.discard(None)
+                for p in mine:
+                    ent = ents[p.entity]
+                    if ent.type in ("party", "organization") and len(visitors) == 1 and p.role == "attendee" \
+                            and ent.country in visitors:
+                        p.role = "delegation"
 
 
 def _content(name: str) -> set[str]:

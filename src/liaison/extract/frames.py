@@ -284,8 +284,8 @@ class FrameReader:
             if any(h.type == "person" for h in hosts) or subj.tag_ in ("NNS", "NNPS"):
                 return []  # "X met" with no one named: nothing to code
             name = f"meeting of {_names(hosts)}"
-        if holder is not verb and holder.lower_ in ("meeting",) and not guests:
-            roles = [(h, "host" if h.type == "person" else "organizer") for h in hosts]  # "P held a meeting"
+        if not guests and not delegates:  # "P held a meeting", "the Executive Committee of P met": P holds it
+            roles = [(h, "host" if h.type == "person" else "organizer") for h in hosts]
         else:
             guests += delegates
             roles = [(h, "host" if guests else "attendee") for h in hosts] + [
