@@ -268,3 +268,22 @@ def test_a_two_sided_meeting_gives_each_side_its_country_and_a_body_meeting_alon
     assert got[(meeting.name, "Joana Lima")] == "attendee"
     own = next(v for v in facts.events if "Liberal Youth" in v.name)
     assert got[(own.name, "International Federation of Liberal Youth")] == "organizer"
+
+
+def test_during_a_meeting_with_members_of_two_parties_and_a_transitive_met(extractor):
+    facts = facts_of(extractor, "During a meeting with members of the Australian Labor Party and the Liberal "
+                                "Party of Australia in Hanoi, Nguyen Van Nen stressed that trade must grow.\n\n"
+                                "The Communist Party of Vietnam delegation also met Indian National Congress leader Rahul "
+                                "Mehta on Tuesday.")
+    got = roles(facts)
+    (meeting,) = [v for v in facts.events if "Australian Labor Party" in v.name or "Nguyen Van Nen" in v.name]
+    assert got[(meeting.name, "Nguyen Van Nen")] == "host"
+    assert got[(meeting.name, "Australian Labor Party")] == "attendee"
+    assert any(ent == "Rahul Mehta" for (ev, ent) in got)
+
+
+def test_the_body_an_office_belongs_to_is_no_event(extractor):
+    facts = facts_of(extractor, "Zhao Lei, chairman of Chinese People's Political Consultative Conference National "
+                                "Committee, met with Ana Ruiz of the Spanish Socialist Workers' Party on Thursday.")
+    assert not any("Consultative" in v.name for v in facts.events)
+    assert any(v.name.startswith("meeting between") for v in facts.events)

@@ -69,6 +69,8 @@ GATHERED = re.compile(r"(?:^|(?<=\n)|(?<=[.!?] ))(?P<subj>[A-Z][^.;:\n“”\"]{
 INITIALS_EVENT = re.compile(rf"\b(?:in|at|during|to|for)\s+(?P<name>(?-i:[A-Z][A-Z&]{{1,7}})\s+(?:(?-i:[A-Z]{{2,7}}|[a-z]+)\s+)"
                             rf"{{0,2}}(?P<trig>meeting|congress|conference|summit|forum|seminar|session|dialogue|"
                             rf"convention|plenum)s?)\b")
+OFFICE_OF = re.compile(r"\b(?:chairman|chairwoman|chair|president|vice[- ]president|head|member|secretary|"
+                       r"secretary[- ]general|director|spokesperson|spokesman|delegate|deputy)\s+of\s+(?:the\s+)?$", re.I)
 QUOTED_NAME = re.compile(r"(?P<cue>\b(?:headlined|titled|entitled|called|dubbed|named|billed as)\s+)?"
                          r"[“‘\"](?P<name>[A-Z][^”’\"\n]{4,90}?)[,.]?[”’\"]")
 ROUND_OF = re.compile(r"\b(?P<name>(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
@@ -149,6 +151,7 @@ class Mention:
     place: str | None = None
     plural: bool = False
     trigger_end: int | None = None  # where the event word of a name ends
+    sides: bool = False  # a meeting frame with a host and a guest joined it: a two-sided meeting
     part_of: "Mention | None" = None  # "During the visit, X met Y": the visit this meeting belongs to
 
 
@@ -211,6 +214,8 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
             continue
         if text[start - 1:start] == "(" and text[end:end + 1] == ")":
             continue  # "X and Y (Arab Socialdemocratic Forum)": the body they speak for, not an event
+        if OFFICE_OF.search(text[max(0, start - 40):start]) or re.match(r"\s+(?:National\s+)?Committee\b", text[end:]):
+            continue  # "chairman of Chinese People's Political Consultative Conference National Committee": a body
         mentions.append(Mention(start, end, kind_of(m.group("trig")), text[start:end], True, False,
                                 trigger_end=m.end("trig")))
     for m in QUOTED_NAME.finditer(text):  # ‘For Freedom of Nations’ forum; a forum headlined “…”; “…” opened today
@@ -239,6 +244,9 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         trig = m.group("trig").lower()
         mods = m.group("mods") or ""
         det = m.group("det").lower()
+        if OFFICE_OF.search(text[max(0, m.start() - 40):m.start()]) or re.match(r"\s+(?:National\s+)?Committee\b",
+                                                                                text[m.end():]):
+            continue  # "chairman of Chinese People's Political Consultative Conference National Committee"
         pp = m.group("pp") or ""
         if trig == "delegation":
             pp = ""
@@ -425,6 +433,8 @@ class EventFinder:
             overlap = overlap or during
             if overlap:
                 f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
+                if f.kind == "meeting" and {"host", "attendee"} <= {r for _, r in f.roles} and not f.mention.named:
+                    f.mention.sides = True
                 if f.place and not f.mention.place and f.mention.kind == f.kind:
                     f.mention.place = f.place
                 continue
@@ -447,7 +457,7 @@ class EventFinder:
                 # a named event takes in the earlier descriptions of it, not a meeting between two people
                 compatible = [c for c in clusters if c.kind in COMPATIBLE and m.kind in COMPATIBLE
                               and not any(x.named for x in c.mentions) and not self._conflict(c, place, dates, years)
-                              and not all(x.name.startswith("meeting between ") for x in c.mentions)]
+                              and not all(x.name.startswith("meeting between ") or x.sides for x in c.mentions)]
                 return compatible[-1] if compatible else None
             if m.place:
                 for c in reversed(clusters):

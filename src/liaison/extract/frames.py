@@ -127,7 +127,7 @@ class FrameReader:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and (found := self.entity(pobj)) is not None:
                         return found
-            if child.dep_ in ("compound", "poss", "appos") and child.i in self.by_token:
+            if child.dep_ in ("compound", "poss", "appos", "nmod") and child.i in self.by_token:
                 return self.by_token[child.i]
         return None
 
@@ -241,6 +241,10 @@ class FrameReader:
                     role = "delegation" if subj.lower_ in ("delegation", "delegations") else "attendee"
                     out.append(Frame("attend", tok.idx, tok.idx + len(tok), "", None,
                                      [(p, role) for p in people], target=purpose[0].idx))
+            elif tok.pos_ == "NOUN" and word in ("meeting", "talks") and tok.head.dep_ == "prep" \
+                    and tok.head.lower_ in ("during", "at", "in") and tok.head.head.pos_ == "VERB" \
+                    and self.preps(tok, {"with"}):
+                out.extend(self._during_meeting(tok))
             elif tok.pos_ == "NOUN" and word in LED_NOUNS:
                 out.extend(self._led(tok))
             elif tok.pos_ == "VERB" and word in REPORT_VERBS:
@@ -264,8 +268,10 @@ class FrameReader:
             return []
         if verb.lower_ in RECEIVE_VERBS:
             guests_toks = [c for c in verb.children if c.dep_ == "dobj"]
-        else:  # "met with Y", "held talks with Y"
+        else:  # "met with Y", "held talks with Y", "also met Y on Tuesday"
             guests_toks = (self.preps(holder, {"with"}) if holder is not verb else []) + self.preps(verb, {"with"})
+            if holder is verb and verb.lower_ in MEET_VERBS:
+                guests_toks += [c for c in verb.children if c.dep_ == "dobj"]
         guests, delegates = [], []
         for t in guests_toks:
             for c in self.conjoined(t):
@@ -319,6 +325,23 @@ class FrameReader:
         target = objs[0].idx if objs else None  # "participated in Brussels in the board meeting": either
         return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, role) for p in people],
                       target=target, targets=[o.idx for o in objs])]
+
+    def _during_meeting(self, noun) -> list[Frame]:
+        """'During a meeting with members of P and Q in Beijing, X stressed …': X hosts, P and Q attend."""
+        verb = noun.head.head
+        _, hosts = self.actors(verb)
+        hosts = [h for h in hosts if h.type == "person"]
+        guests = []
+        for t in self.preps(noun, {"with"}):
+            for e in self.entities(t) + self.in_subtree(t):
+                if e not in guests and e not in hosts and e.type in ACTORS:
+                    guests.append(e)
+        if not hosts or not guests:
+            return []
+        start = noun.idx
+        end = max(t.idx + len(t) for g in self.preps(noun, {"with"}) for t in g.subtree)
+        return [Frame("meeting", start, end, f"meeting between {_names(hosts)} and {_names(guests)}", None,
+                      [(h, "host") for h in hosts] + [(g, "attendee") for g in guests])]
 
     def _led(self, noun) -> list[Frame]:
         """'the visit led by X', 'a delegation headed by X': X leads the delegation of the event the noun names."""
