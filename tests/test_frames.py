@@ -287,3 +287,19 @@ def test_the_body_an_office_belongs_to_is_no_event(extractor):
                                 "Committee, met with Ana Ruiz of the Spanish Socialist Workers' Party on Thursday.")
     assert not any("Consultative" in v.name for v in facts.events)
     assert any(v.name.startswith("meeting between") for v in facts.events)
+
+
+def test_featured_lists_an_audience_and_a_host_who_could_host(extractor):
+    facts = facts_of(extractor, "Nationalist parties held a summit in Lisbon on Saturday. The summit featured "
+                                "Dutch politician Pieter Smit, as well as the leaders of Italy's Lega, Marco "
+                                "Bellini, and of Belgium's Flemish Interest, Tom Peeters.\n\nLisbon was chosen so "
+                                "that Chega leader Rui Costa could host. Rui Costa praised Donald Trump at the "
+                                "summit.\n\nHe greeted his allies in the audience, including former Slovak Prime "
+                                "Minister Jan Kral.")
+    got = roles(facts)
+    rally = next(v for v in facts.events if v.kind == "summit")
+    for speaker in ("Pieter Smit", "Marco Bellini", "Tom Peeters"):
+        assert got[(rally.name, speaker)] == "speaker", speaker
+    assert got[(rally.name, "Rui Costa")] == "host"
+    assert (rally.name, "Donald Trump") not in got  # praised, not present
+    assert got[(rally.name, "Jan Kral")] == "attendee"

@@ -107,6 +107,7 @@ EDITION = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixt
                      r"eleventh|twelfth|\d+(?:st|nd|rd|th))\s+(?:time|edition|session|annual)\b", re.I)
 ATTEND_CUE = re.compile(r"\b(attend\w*|attendees?|participants?|participat\w+|took part|take part|taking part|"
                         r"joined|among the (?:leaders|guests|participants|delegates)|in attendance|guests included|"
+                        r"in the audience|audience (?:also )?included|"
                         r"included|include|present at|represented)\b", re.I)
 SPEAK_CUE = re.compile(r"\b(told (?:a|the) (?:press )?(?:briefing|press conference|news conference|reporters)|keynote|speech|address(?:ed)?|spoke|speaking|told (?:the )?(?:international )?"
                        r"(?:party )?(?:delegates|participants|meeting|summit|audience|gathering)|said at|"
@@ -120,6 +121,7 @@ STRONG_SPEAK = re.compile(r"\b(keynote|opening statement|introductory (?:speech|
                           r"conference|news conference))\b", re.I)
 SPEAKERS = re.compile(r"\b(among the speakers|speakers included|spoke at the|addressed the (?:forum|summit|meeting|"
                       r"congress|conference|dialogue|gathering|session))\b", re.I)
+PRAISE = re.compile(r"praised|applauded|endorsed|hailed|lauded|commended", re.I)
 NEGATION = re.compile(r"\b(not|n[’']t|never|no)\b", re.I)
 SAY = r"said|says|told|added|explained|emphasi[sz]ed|stressed|noted|revealed|announced|stated"
 DELEGATION = re.compile(r"\bdelegation\s+(?:headed|led)\s+by\b|\b-led\s+delegation\b|\bdelegation\s+of\b|\bparty\s+delegation\b", re.I)
@@ -707,8 +709,9 @@ class EventFinder:
                                                        r"(?:group|delegation|team|visit)", text[e:e + 120]):
                     role = "delegation"  # "…, the ANC's head of elections, who led the group"
                 elif ent.type == "person" and (STRONG_SPEAK.search(sentence) or (
-                        SPEAK_CUE.search(sentence) and (in_sentence or para_has_event(p_start, p_end)))):
-                    role = "speaker"
+                        (cue := SPEAK_CUE.search(sentence)) and (in_sentence or para_has_event(p_start, p_end))
+                        and not (PRAISE.match(cue.group()) and s > s_start + cue.start()))):
+                    role = "speaker"  # "X praised Y": X spoke, Y is what X spoke of
                 elif briefing is not None and ent.type == "person" and re.match(
                         rf"^(?:,[^,]{{2,80}},)?\s+(?:{SAY})\b", text[e:s_end]):
                     add(briefing, ent, "speaker", (s_start, s_end))

@@ -48,6 +48,7 @@ BEING_VERBS = {"was", "is", "were", "are", "arrived", "arrives", "came", "comes"
 REPORT_VERBS = {"presented", "reiterated", "thanked", "introduced", "reported", "highlighted", "emphasised",
                 "emphasized", "stressed", "underlined", "underscored", "urged", "welcomed", "opened", "chaired",
                 "presided", "briefed", "outlined", "proposed", "hailed", "praised", "called"}
+HOST_VERBS = {"host", "hosts", "hosted", "hosting"}
 FEATURE_VERBS = {"featured", "features", "feature"}
 LED_NOUNS = {"visit", "delegation", "trip", "mission", "tour"}
 SPEECHES = {"speech", "speeches", "address", "remarks", "keynote", "lecture"}
@@ -249,6 +250,8 @@ class FrameReader:
                 out.extend(self._led(tok))
             elif tok.pos_ == "VERB" and word in REPORT_VERBS:
                 out.extend(self._reporting(tok))
+            elif tok.pos_ == "VERB" and word in HOST_VERBS:
+                out.extend(self._hosting(tok))
             elif tok.pos_ == "VERB" and word in FEATURE_VERBS:
                 out.extend(self._featuring(tok))
             elif tok.pos_ == "VERB" and word in TRIP_VERBS:
@@ -365,11 +368,25 @@ class FrameReader:
         return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, "speaker") for p in people],
                       weak=True)]
 
+    def _hosting(self, verb) -> list[Frame]:
+        """'so that X could host', 'X will host the summit': X hosts the event (the passive is a rule's)."""
+        if any(c.dep_ in ("nsubjpass", "agent") for c in verb.children):
+            return []
+        _, hosts = self.actors(verb)
+        if not hosts:
+            return []
+        objs = [c.idx for c in verb.children if c.dep_ == "dobj"]
+        return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(h, "host") for h in hosts],
+                      target=objs[0] if objs else None, targets=objs)]
+
     def _featuring(self, verb) -> list[Frame]:
         """'The event featured X and Y': the people it featured spoke at it."""
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         objs = [c for c in verb.children if c.dep_ == "dobj"]
-        people = [e for o in objs for e in self.entities(o, ("person",))]
+        people = []  # "featured X and Y, as well as the leaders of P, Z, and of Q, W": everyone in the list
+        for o in objs:
+            people += [e for e in self.entities(o, ("person",)) + self.in_subtree(o)
+                       if e.type == "person" and e not in people]
         if subj is None or not people or subj.pos_ not in ("NOUN", "PROPN"):
             return []
         return [Frame("attend", verb.idx, verb.idx + len(verb), "", None, [(p, "speaker") for p in people],

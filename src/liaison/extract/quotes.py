@@ -12,6 +12,7 @@ the quote before it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from liaison.extract.lexicon import SPEECH_VERBS
@@ -191,6 +192,15 @@ def _by_pronoun(pron: str, index: SpanIndex, pos: int) -> EntityFact | None:
         pron = "it"
     wanted = ("person",) if pron in ("he", "she") else ("organization", "party", "person")
     earlier = index.before(pos)
+    if pron in ("he", "she"):
+        # the person the passage is about: of the people named in the last few hundred characters, the one
+        # named most often so far ("Orbán greeted his allies, including X and Y. … , he said": Orbán)
+        recent = [ent for s, e, ent in earlier if ent.type == "person" and s >= pos - 400]
+        near = [s for s, e, ent in earlier if ent.type == "person" and s >= pos - 150]
+        if len(set(id(x) for x in recent)) > 1 and not near:  # "Foreign Minister Wang Yi said … He said:": Wang
+            counts = Counter(id(ent) for s, e, ent in earlier if ent.type == "person")
+            last = {id(ent): i for i, ent in enumerate(recent)}
+            return max(recent, key=lambda ent: (counts[id(ent)], last[id(ent)]))
     for s, e, ent in reversed(earlier[-200:]):
         if ent.type in wanted:
             if pron == "it" and ent.type == "person":
