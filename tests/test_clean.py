@@ -73,3 +73,14 @@ def test_author_lists_are_recognised_but_not_headlines():
     assert is_author_list("Wang Li, Zoe Park and Cam Walt")
     assert not is_author_list("Xi Jinping Is Using Party Outreach to Build a Bloc")
     assert not is_author_list("Leaders from Laos, Vietnam and Cambodia met.")
+
+
+def test_a_date_heading_a_report_is_kept_and_dates_its_weekdays(extractor):
+    from liaison.model import Document
+
+    cleaned = clean_lines("4-6 March 2019\n\nThe Liberal Federation held its council meeting in Tallinn on "
+                          "Monday 4 – Wednesday 6 March, its first since the congress.")
+    assert cleaned.text.startswith("4-6 March 2019")  # no section label: the only date the page has
+    facts = extractor.extract(Document(source="t.txt", text=cleaned.text, content_hash="x", published=None))
+    council = next(v for v in facts.events if "council" in v.name.lower())
+    assert (council.start, council.end) == ("2019-03-04", "2019-03-06")

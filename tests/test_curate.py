@@ -113,8 +113,8 @@ def test_judgements_survive_resolve_and_forced_reextraction(db_url, extractor):
         assert event["start"] == date(2024, 3, 3)
         corrected = curate.judge(store, "correct", event["id"], field="start", value="2024-03-02", author="ben",
                                  why="the readout dates it a day earlier")
-        wrong = next(p for p in rec.participations(event_id=event["id"])
-                     if rec.entity(p["entity"])["type"] == "organization" and p["role"] == "delegation")
+        wrong = next(p for p in rec.participations(event_id=event["id"])  # a body the curator rejects
+                     if rec.entity(p["entity"])["type"] == "organization")
         curate.judge(store, "reject", f"part:{event['id']}:{wrong['entity']}", author="ben", why="not a party")
         quote = rec.quotes()[0]
         curate.judge(store, "reject", f"quote:{quote['id']}", author="ana", why="misattributed")

@@ -347,3 +347,16 @@ def test_a_summit_timed_to_follow_a_centenary_keeps_its_own_date_and_a_2017_meet
     assert summit.start == "2021-07-06"  # "holds … on Tuesday" is the coming Tuesday, not the centenary's July 1
     dialogue = next(e for e in events if "Dialogue" in e.name)
     assert dialogue is not summit and not any("Summit" in a for a in dialogue.aliases)
+
+
+def test_date_ranges_with_between_and_with_weekdays():
+    from liaison.extract.timex import find_dates
+
+    def spans(text, published=date(2017, 12, 10)):
+        return [(d.begin, d.finish) for d in find_dates(text, published)]
+
+    assert (date(2017, 11, 30), date(2017, 12, 3)) in spans("Between November 30 and December 3, 2017, it met.")
+    assert (date(2013, 2, 4), date(2013, 2, 5)) in spans("on Monday 4 – Tuesday 5 February", date(2013, 2, 6))
+    assert spans("on May 3 and May 5", date(2017, 6, 1)) == [(date(2017, 5, 3),) * 2, (date(2017, 5, 5),) * 2]  # two days, no range
+    # a past visit's weekdays point back from the dateline, not forward
+    assert spans("he paid a visit to Peru from Monday to Wednesday", date(2023, 7, 20))[0][0] == date(2023, 7, 17)

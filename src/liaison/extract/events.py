@@ -334,6 +334,8 @@ class EventFinder:
 
     def find(self, text: str, sents: list[tuple[int, int]], entities: list[EntityFact],
              published: date | None, parsed=None) -> tuple[list[EventFact], list[ParticipationFact]]:
+        if published is None:  # an undated page: its opening lines' full date ("04-05 February 2013") dates the rest
+            published = next((d.finish for d in find_dates(text[:400], None) if d.finish), None)
         known_places = {text[s:e] for ent in entities if ent.type in ("place", "country") for s, e in ent.mentions}
         mentions = find_mentions(text, known_places)
         # "Nepali Congress", "African National Congress": a party's name, not an event's

@@ -17,9 +17,11 @@ MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Au
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d\d"
 MD = rf"(?:(?P<m1>{MONTH})\s+(?P<d1>{DAY})|(?P<d2>{DAY})\s+(?P<m2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?"
+WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+"
+# "from May 3 to 6", "between November 30 and December 3, 2017", "Monday 4 – Tuesday 5 February"
 RANGE = re.compile(
-    rf"\b(?:from\s+)?(?:(?P<sm1>{MONTH})\s+(?P<sd1>{DAY})|(?P<sd2>{DAY})\s+(?P<sm2>{MONTH}))?"
-    rf"(?(sm1)|(?(sd2)|(?P<sd3>{DAY})))\s*(?:to|until|through|-|–|—)\s*"
+    rf"\b(?:(?P<from>(?i:from|between))\s+)?(?:{WD})?(?:(?P<sm1>{MONTH})\s+(?P<sd1>{DAY})|(?P<sd2>{DAY})\s+(?P<sm2>{MONTH}))?"
+    rf"(?(sm1)|(?(sd2)|(?P<sd3>{DAY})))\s*(?:to|until|through|-|–|—|(?(from)and|(?!)))\s*(?:{WD})?"
     rf"(?:(?P<em1>{MONTH})\s+(?P<ed1>{DAY})|(?P<ed2>{DAY})\s+(?P<em2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?\b")
 SINGLE = re.compile(rf"\b{MD}\b")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+|on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -103,7 +105,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
         taken.append(m.span())
     if published is not None:
         for m in WEEKDAY.finditer(text):
-            if any(a <= m.start() < b for a, b in taken):
+            if any(a <= m.start("wd") < b for a, b in taken):  # "on Monday 4 – Tuesday 5 February" is the range
                 continue
             wd = WEEKDAYS[m.group("wd").lower()]
             lead = (m.group("last") or "").strip().lower()

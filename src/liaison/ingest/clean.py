@@ -204,6 +204,8 @@ def clean_lines(body: str, known_title: str | None = None) -> Cleaned:
                 title, title_fp = line, fp
             elif title_fp is not None and fp == title_fp:
                 pass  # the headline itself, kept once
+            elif FULL_DATE.search(line) and words(line) <= 4 and not LIST_OPENERS.match(line):
+                pass  # "04-05 February 2013" heading a report: the date of what it reports, kept for the text
             elif LIST_OPENERS.match(line) or (words(line) <= 3 and not TERMINAL.search(line)):
                 seen.add(fp)
                 out.removed.append(("section label", line))
