@@ -360,3 +360,15 @@ def test_date_ranges_with_between_and_with_weekdays():
     assert spans("on May 3 and May 5", date(2017, 6, 1)) == [(date(2017, 5, 3),) * 2, (date(2017, 5, 5),) * 2]  # two days, no range
     # a past visit's weekdays point back from the dateline, not forward
     assert spans("he paid a visit to Peru from Monday to Wednesday", date(2023, 7, 20))[0][0] == date(2023, 7, 17)
+
+
+def test_a_persons_country_from_an_office_in_apposition_before_the_name(extractor):
+    from liaison.model import Document
+
+    text = ("The rally drew the last head of the Slovak SMER government, Ivan Horak, and the leaders of "
+            "Romania's Alliance for the Union of Romanians (AUR), George Dima.\n\nThe minister visited Laos at "
+            "the invitation of his Lao counterpart Bounmy Keola.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 1)))
+    assert by_name(facts, "Ivan Horak").country == "SVK"
+    assert by_name(facts, "George Dima").country == "ROU"
+    assert by_name(facts, "Bounmy Keola").country == "LAO"

@@ -97,6 +97,10 @@ class Group:
 ORG_THEN_PERSON = re.compile(r"\b(?:Committee|Bloc|Department|Commission|Council|Office|Bureau|Ministry|Front|Union|"
                              r"Movement|Federation|Association|League|Alliance|Group)\s+(?P<name>[A-Z][a-z]+"
                              r"(?:\s+[A-Z][a-z]+){1,3})$")
+BODY_THEN_WORDS = re.compile(r"(?:^|\s)(?P<body>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})(?:\s+(?:and\s+)?[a-z][\w-]*){1,4}\s*$")
+APPOS_BEFORE = re.compile(r"(?:^|[,;:]\s+|\b(?:and|including)\s+)(?P<np>(?:[^,;()\n]|\([A-Z]{2,8}\)){3,90}?),\s*$")
+OFFICE_WORD = re.compile(r"\b(?:head|leaders?|president|chair(?:man|woman|person)?|secretary|spokes(?:person|man|woman)|"
+                         r"member|minister|chief|premier|founder|coordinator|director)\b", re.I)
 PERSON_AFTER_BODY = re.compile(r"\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})(?=[.,;]|\s+(?:and|who|said|met)\b)")
 BODY_WORDS = {"General", "Central", "Executive", "Committee", "Council", "Youth", "Women", "International", "National",
               "Secretariat", "Presidium", "Politburo", "Standing", "Bureau", "Affairs", "Relations", "Department",
@@ -618,6 +622,8 @@ class EntityFinder:
                     country = self._org_country(lead, by_key)
                 if country is None:  # "Fidesz vice-president Katalin Novák": the party she serves
                     country = self._body_before(lead, by_key)
+                if country is None and (body := BODY_THEN_WORDS.search(lead)):
+                    country = self._country_in(body.group("body"), by_key)  # "Congress foreign affairs department"
                 if former:
                     title = "former " + title
                 titles.append(title)
@@ -629,6 +635,18 @@ class EntityFinder:
                               after)  # "Juli Minoves (Andorra)", "X (FDP, Germany)", "Benedicta Lasi, NDC, Ghana,"
             if stated and (code := self.countries.code(stated.group("c") or stated.group("c2"))):
                 group.countries[code] += 3
+            appos = APPOS_BEFORE.search(text[max(s, start - 140):start])
+            np_start = max(s, start - 140) + appos.start("np") if appos else start
+            if appos and OFFICE_WORD.search(appos.group("np")) and not m and not any(
+                    g is not group and g.type == "person" and any(np_start <= a < start for a, _ in g.spans)
+                    for g in by_key.values()):
+                # "the last head of the Polish PiS government, Mateusz Morawiecki", "the leaders of France's
+                # National Rally (RN), Marine Le Pen": the office in apposition before the name
+                if country := self._country_in(appos.group("np"), by_key):
+                    group.countries[country] += 2
+            counterpart = re.search(r"\b(?P<c>[A-Z][\w’'-]+)\s+counterparts?,?\s*$", before)
+            if counterpart and (code := self.countries.code(counterpart.group("c"))):
+                group.countries[code] += 3  # "his Lao counterpart X"
             listed = self._listed_under_country(text, start)
             if listed:
                 group.countries[listed] += 3
