@@ -372,3 +372,12 @@ def test_a_persons_country_from_an_office_in_apposition_before_the_name(extracto
     assert by_name(facts, "Ivan Horak").country == "SVK"
     assert by_name(facts, "George Dima").country == "ROU"
     assert by_name(facts, "Bounmy Keola").country == "LAO"
+
+
+def test_a_demonym_before_a_generic_party_name_is_part_of_it(extractor):
+    from liaison.model import Document
+
+    text = "A delegation visited Bogotá at the invitation of the Colombian Communist Party (PCC) in May."
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 1)))
+    party = next(e for e in facts.entities if e.type == "party")
+    assert party.name == "Colombian Communist Party" and party.country == "COL"

@@ -373,7 +373,18 @@ class EntityFinder:
             s, e = sentence_of(pos)
             return {code for _, _, code in countries.between(s, e)}
 
-        candidates = self.gazetteer_candidates(doc, nlp, sentence_countries) + self.rule_candidates(text) + ner
+        gazetteer = self.gazetteer_candidates(doc, nlp, sentence_countries)  # builds the name index first
+        rules = self.rule_candidates(text)
+        for c in ner:  # "the Colombian Communist Party": the model's whole name over the rule's "Communist Party",
+            # unless the gazetteer knows that country's party by the shorter name ("German Social Democratic Party")
+            inner = next((r for r in rules if r.type == "party" and c.start < r.start and r.end == c.end), None)
+            if c.type != "party" or inner is None:
+                continue
+            hit = self.countries.lookup(text[c.start:inner.start].strip())
+            known = {e.country for e, _ in self._by_fold.get(fold(text[inner.start:inner.end]), [])}
+            if not (hit and hit.code in known):
+                c.priority = max(c.priority, 2)
+        candidates = gazetteer + rules + ner
         chosen = self._resolve_overlaps(candidates)
         chosen = self._headline_noise(text, chosen)
         chosen = self._resolve_overlaps(chosen + self._countries_inside(text, chosen))
