@@ -381,3 +381,28 @@ def test_a_demonym_before_a_generic_party_name_is_part_of_it(extractor):
     facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 1)))
     party = next(e for e in facts.entities if e.type == "party")
     assert party.name == "Colombian Communist Party" and party.country == "COL"
+
+
+def test_a_name_ending_in_a_country_or_an_institution_is_no_person(extractor):
+    from liaison.model import Document
+
+    text = ("Maria Costa, head of the Portugal-Angola Centre, said that Hurting Angola helps no one. "
+            "She spoke at the Angola Embassy.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 1)))
+    people = {e.name for e in facts.entities if e.type == "person"}
+    assert "Maria Costa" in people
+    assert not people & {"Hurting Angola", "Portugal-Angola Centre", "Angola Embassy"}
+
+
+def test_an_outlet_and_an_office_take_no_part_and_a_city_is_a_place(extractor):
+    from liaison.model import Document
+
+    text = ("Havana, May 2 (Prensa Latina) - Ana Ruiz, General Secretary of the Broad Front and Senate President, "
+            "met here with Li Wei, deputy head of the International Department of the CPC Central Committee, "
+            "Li told Xinhua News Agency. The talks took place in the historic city of Cienfuegos.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 2)))
+    names = {e.id: e.name for e in facts.entities}
+    taking_part = {names[p.entity] for p in facts.participations}
+    assert {"Ana Ruiz", "Li Wei"} <= taking_part
+    assert not any("Xinhua" in n or n == "Senate" for n in taking_part)
+    assert next(e for e in facts.entities if e.name == "Cienfuegos").type == "place"

@@ -98,6 +98,7 @@ ORG_THEN_PERSON = re.compile(r"\b(?:Committee|Bloc|Department|Commission|Council
                              r"Movement|Federation|Association|League|Alliance|Group)\s+(?P<name>[A-Z][a-z]+"
                              r"(?:\s+[A-Z][a-z]+){1,3})$")
 BODY_THEN_WORDS = re.compile(r"(?:^|\s)(?P<body>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})(?:\s+(?:and\s+)?[a-z][\w-]*){1,4}\s*$")
+CITY_OF = re.compile(r"\b(?:city|town|port|village|capital|province|region)\s+of\s+$", re.I)
 APPOS_BEFORE = re.compile(r"(?:^|[,;:]\s+|\b(?:and|including)\s+)(?P<np>(?:[^,;()\n]|\([A-Z]{2,8}\)){3,90}?),\s*$")
 OFFICE_WORD = re.compile(r"\b(?:head|leaders?|president|chair(?:man|woman|person)?|secretary|spokes(?:person|man|woman)|"
                          r"member|minister|chief|premier|founder|coordinator|director)\b", re.I)
@@ -290,6 +291,11 @@ class EntityFinder:
             surface = text[start:end]
             if label in ("ORG", "PERSON") and not any(t.pos_ == "PROPN" for t in ent):
                 continue  # "Attendees", "Councillor": common words the model took for names
+            if label in ("PERSON", "ORG") and (CITY_OF.search(text[max(0, start - 20):start]) or (
+                    label == "PERSON" and " " not in surface and re.search(r"\bin\s+$", text[max(0, start - 4):start])
+                    and not re.match(r"[’']s\b", text[end:end + 2]))):
+                out.append(Candidate(start, end, "place", 1))  # "the historic city of Cartagena", "to be in Cartagena"
+                continue
             if label == "PERSON":
                 if TITLE_ONLY.match(surface) or not re.search(r"[A-Z]", surface) or len(surface) < 2:
                     continue
@@ -308,6 +314,13 @@ class EntityFinder:
                 if hit:
                     out.append(Candidate(start, end, "country", 1, country=hit.code))
                     continue
+                last = surface.split()[-1]
+                if len(surface.split()) > 1 and re.fullmatch(r"Centre|Center|Embassy|Institute|University|Foundation|"
+                                                             r"Agency|Ministry|Council|Academy", last):
+                    out.append(Candidate(start, end, "organization", 1))  # "Britain-China Centre", "Kenya Embassy"
+                    continue
+                if len(surface.split()) > 1 and (h := self.countries.lookup(last)) and h.kind != "capital":
+                    continue  # "Hurting India": no one's name ends in a country
                 out.append(Candidate(start, end, "person", 1))
             elif label in ("ORG", "PERSON", "GPE") and self._dateline_place(text, start, end):
                 hit = self.countries.lookup(surface.title())

@@ -122,6 +122,9 @@ STRONG_SPEAK = re.compile(r"\b(keynote|opening statement|introductory (?:speech|
 SPEAKERS = re.compile(r"\b(among the speakers|speakers included|spoke at the|addressed the (?:forum|summit|meeting|"
                       r"congress|conference|dialogue|gathering|session))\b", re.I)
 PRAISE = re.compile(r"praised|applauded|endorsed|hailed|lauded|commended", re.I)
+OUTLET = re.compile(r"\b(?:News|Agency|Xinhua|TASS|Reuters|AFP|Times|Daily|Herald|Tribune|Television|TV|Radio|"
+                    r"Gazette|Journal|Granma|Telegraph|Sputnik|RIA|CGTN|CCTV|Newspaper|Broadcasting)\b")
+TITLE_AFTER = re.compile(r"\s+(?:President|Chairman|Chairwoman|Speaker|Vice|Deputy|Committee|Secretary)\b")
 NEGATION = re.compile(r"\b(not|n[’']t|never|no)\b", re.I)
 SAY = r"said|says|told|added|explained|emphasi[sz]ed|stressed|noted|revealed|announced|stated"
 DELEGATION = re.compile(r"\bdelegation\s+(?:headed|led)\s+by\b|\b-led\s+delegation\b|\bdelegation\s+of\b|\bparty\s+delegation\b", re.I)
@@ -608,6 +611,9 @@ class EventFinder:
             if key is None or ent.type not in ("person", "party", "organization") and not (
                     country_ok and ent.type == "country"):
                 return
+            if ent.type == "organization" and (OUTLET.search(ent.name) or all(
+                    TITLE_AFTER.match(text[e:e + 30]) for s, e in ent.mentions)):
+                return  # "told Xinhua": the outlet reports, it takes no part; "Senate President": an office
             k = (key, ent.id)
             rank = ROLES
             if k not in out or rank.index(role) < rank.index(out[k].role):
