@@ -319,8 +319,8 @@ class EntityFinder:
                                                              r"Agency|Ministry|Council|Academy", last):
                     out.append(Candidate(start, end, "organization", 1))  # "Britain-China Centre", "Kenya Embassy"
                     continue
-                if len(surface.split()) > 1 and (h := self.countries.lookup(last)) and h.kind != "capital":
-                    continue  # "Hurting India": no one's name ends in a country
+                if len(surface.split()) == 2 and surface.split()[0].endswith("ing") and self.countries.code(last):
+                    continue  # "Hurting India": a verb and a country, no one's name ("Horvat" is a surname)
                 out.append(Candidate(start, end, "person", 1))
             elif label in ("ORG", "PERSON", "GPE") and self._dateline_place(text, start, end):
                 hit = self.countries.lookup(surface.title())
