@@ -36,6 +36,25 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+def _ensure_wal(dbapi_conn, tries: int = 100) -> None:
+    """Switch the file to WAL unless it already is. Reading the mode takes no lock; changing it
+    takes an exclusive one, and SQLite answers "database is locked" at once, without waiting on
+    the busy timeout, when another process holds the file then (two ingests opening one new
+    database): wait and try again."""
+    import sqlite3
+    import time
+
+    for attempt in range(tries):
+        try:
+            if dbapi_conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (1 + attempt % 10))
+
+
 def _migrate_sqlite(url: str) -> None:
     """Migrations in one BEGIN IMMEDIATE transaction: two processes opening a new file at once
     take turns (the second waits, then finds the work done) instead of both creating tables."""
@@ -45,7 +64,7 @@ def _migrate_sqlite(url: str) -> None:
     def _connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # the driver's own BEGIN would not cover DDL
         dbapi_conn.execute("PRAGMA busy_timeout=60000")
-        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        _ensure_wal(dbapi_conn)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
@@ -150,10 +169,10 @@ class Store:
             @sa.event.listens_for(engine, "connect")
             def _pragmas(dbapi_conn, _record):
                 cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA busy_timeout=60000")
+                _ensure_wal(dbapi_conn)
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA foreign_keys=ON")
-                cur.execute("PRAGMA busy_timeout=60000")
                 cur.close()
             _migrate_sqlite(url)
         else:
