@@ -406,3 +406,50 @@ def test_an_outlet_and_an_office_take_no_part_and_a_city_is_a_place(extractor):
     assert {"Ana Ruiz", "Li Wei"} <= taking_part
     assert not any("Xinhua" in n or n == "Senate" for n in taking_part)
     assert next(e for e in facts.entities if e.name == "Cienfuegos").type == "place"
+
+
+def test_a_persons_country_from_a_stated_country_an_office_of_a_country_and_the_party_served(extractor):
+    text = ("The bureau elected Alan Brooke (UK) and Sofia Lind (Sweden) as vice presidents. Among the guests "
+            "was the President of the Central African Republic (CAR) Jean-Marc Obiang.\n\n"
+            "Beijing, May 3 -- Li Wei met Paul Mabiala, General Secretary of the Congolese Party of Labour (PCT).")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 1)))
+    assert by_name(facts, "Alan Brooke").country == "GBR"
+    assert by_name(facts, "Sofia Lind").country == "SWE"
+    assert by_name(facts, "Jean-Marc Obiang").country == "CAF"
+    # the party's own country (the Republic of the Congo), not the first country its demonym could name
+    assert by_name(facts, "Paul Mabiala").country == "COG"
+
+
+def test_the_people_a_visitor_meets_abroad_are_of_the_country_visited(extractor):
+    text = ("Canberra, June 4 -- Zhang Ming, a vice-minister of the International Department of the CPC Central "
+            "Committee, held talks with Foreign Minister Ruth Ellery in Canberra on Tuesday.\n\n"
+            "Beijing, June 9 -- Zhang Ming met Ruth Ellery in Beijing.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 6, 5)))
+    assert by_name(facts, "Zhang Ming").country == "CHN"
+    assert by_name(facts, "Ruth Ellery").country == "AUS"
+
+
+def test_a_body_named_by_the_abbreviation_the_text_defined_gives_its_officers_country(extractor):
+    text = ("Lima, March 2 -- A delegation of the Communist Party of Vietnam visited the Peruvian Communist Party "
+            "(PCPE). The delegation, which included Le Van Thanh, met PCPE General Secretary Rosa Quispe.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 3, 3)))
+    assert by_name(facts, "Rosa Quispe").country == "PER"
+    assert not [e for e in facts.entities if e.name.startswith("PCPE ")]  # no "PCPE General" body
+    text = "The Danish delegation, which included Anna Holm and Erik Dahl, arrived in Hanoi on Monday."
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 3, 3)))
+    assert by_name(facts, "Erik Dahl").country == "DNK"
+
+
+def test_quote_speakers_in_a_parenthesis_an_elided_subject_and_a_misplaced_closing_mark(extractor):
+    text = ("Maria Lopes opened the forum on Monday. The movement, she said, had to “stand with the workers of "
+            "every country in every season.”\n\n"
+            "Tomas Brandt, the host, thanked the guests.\n\n"
+            "Maria Lopes said that the last government of her rival Pedro Ruiz had been a warning. “We learned a "
+            "great deal from those hard years together “she said.\n\n"
+            "“Nobody has time for quarrels over small matters at all”said in reference to Pedro Ruiz and his allies.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 3, 3)))
+    names = {e.id: e.name for e in facts.entities}
+    spoke = {q.text.split()[0]: names.get(q.speaker) for q in facts.quotes}
+    assert spoke["stand"] == "Maria Lopes"
+    assert spoke["We"] == "Maria Lopes"
+    assert spoke["Nobody"] == "Maria Lopes"

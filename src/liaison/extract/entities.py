@@ -53,6 +53,8 @@ TITLE_OF_THEN_NAME = re.compile(
 # "the former presidents of Uruguay, Tabaré Vasquez and Pepe Mujica"
 TITLE_OF_COUNTRY = rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,2}}),\s+"
 TITLE_OF_COUNTRY_NAMES = re.compile(rf"{TITLE_OF_COUNTRY}(?P<names>{FULL_NAME}(?:\s*(?:,|and)\s*{FULL_NAME})*)")
+TITLE_OF_NAMED = re.compile(rf"\b(?i:{TITLE_RE})\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,3}})"
+                            r"(?:\s*\([A-Z]{2,8}\))?\s*$")
 LISTED_UNDER_COUNTRY = re.compile(rf"{TITLE_OF_COUNTRY}(?:{FULL_NAME}\s*(?:,|and)\s*)*$")
 INSTITUTION_WORD = re.compile(r"^(?:Party|Parties|Department|Committee|Ministry|Council|Assembly|Congress|Forum|"
                               r"International|Front|Union|League|Movement|Government|Office|School|Institute|"
@@ -91,6 +93,7 @@ class Group:
     spans: list[tuple[int, int]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     countries: Counter = field(default_factory=Counter)
+    short: set[str] = field(default_factory=set)  # abbreviations the text defines: "Colombian Communist Party (PCC)"
 
 
 # a body's name with its officer's name run on: "… Committee of the Central Enterprises Bloc Pham Tan Cong"
@@ -397,6 +400,11 @@ class EntityFinder:
             known = {e.country for e, _ in self._by_fold.get(fold(text[inner.start:inner.end]), [])}
             if not (hit and hit.code in known):
                 c.priority = max(c.priority, 2)
+            # "Communist Party" alone is Vietnam's in a sentence that names Vietnam, but not after "Peruvian"
+            if hit and hit.kind != "capital" and any(
+                    g.type == "party" and g.start == inner.start and g.end == c.end and g.entry is not None
+                    and g.entry.country and g.entry.country != hit.code for g in gazetteer):
+                c.priority = max(c.priority, 3)
         candidates = gazetteer + rules + ner
         chosen = self._resolve_overlaps(candidates)
         chosen = self._headline_noise(text, chosen)
@@ -517,6 +525,10 @@ class EntityFinder:
 
         groups = self._tidy(text, groups)
         by_key = {g.key: g for g in groups}
+        for group in groups:
+            if group.type in ("party", "organization"):
+                group.short = {m.group(1) for _, e in group.spans
+                               if (m := re.match(r"\s*\(([A-Z][A-Za-z]{1,8})\)", text[e:e + 14]))}
         persons = [g for g in groups if g.type == "person"]
         for group in groups:  # "Lao People's Revolutionary Party", "Communist Party of Vietnam"
             if group.type in ("party", "organization") and group.country is None and group.entry is None:
@@ -529,6 +541,9 @@ class EntityFinder:
                         group.country = hit.code
                         break
 
+        for group in groups:  # "PCC’s Central Committee": a body of a party the text has named
+            if group.type == "organization" and group.country is None and group.entry is None:
+                group.country = self._country_in(group.name, {k: g for k, g in by_key.items() if g is not group})
         for group in persons:
             self._person_details(text, group, by_key, sentence_of)
         out = []
@@ -561,6 +576,10 @@ class EntityFinder:
             others = [b for b in bodies if b is not g and id(b) not in dropped]
             # "SI" for the Socialist International, "CPL" after "Congolese Party of Labour (CPL)", "CAR"
             abbr = name.split("/")[-1]
+            bare = re.sub(r"\s+(?:General|Secretary|President|Chair(?:man|woman|person)?|Vice)$", "", abbr)
+            if bare != abbr and re.fullmatch(r"[A-Z][A-Z-]{1,7}", bare):  # "PCC General Secretary X": the model
+                g.spans = [(s, s + len(bare)) for s, _ in g.spans]       # ran the body into the office
+                abbr = name = g.name = bare
             if re.fullmatch(r"[A-Z][A-Z-]{1,7}", abbr):
                 def spelled_out(b: Group) -> bool:
                     names = [b.name] + (b.entry.aliases if b.entry else [])
@@ -654,7 +673,7 @@ class EntityFinder:
                 if country:
                     group.countries[country] += 2
             after = text[end:end + 160]
-            stated = re.match(r"\s*\((?:[^(),\n]{1,30},\s*)?(?P<c>[A-Z][\w ’'-]{2,30})\)|"
+            stated = re.match(r"\s*\((?:[^(),\n]{1,30},\s*)?(?P<c>[A-Z][\w ’'-]{1,30})\)|"
                               r",\s+[A-Z][\w-]{1,8},\s+(?P<c2>[A-Z][\w ’'-]{2,30}?),",
                               after)  # "Juli Minoves (Andorra)", "X (FDP, Germany)", "Benedicta Lasi, NDC, Ghana,"
             if stated and (code := self.countries.code(stated.group("c") or stated.group("c2"))):
@@ -668,6 +687,9 @@ class EntityFinder:
                 # National Rally (RN), Marine Le Pen": the office in apposition before the name
                 if country := self._country_in(appos.group("np"), by_key):
                     group.countries[country] += 2
+            office_of = TITLE_OF_NAMED.search(before)
+            if office_of and (hit := self.countries.lookup(office_of.group("country"))) and hit.kind != "capital":
+                group.countries[hit.code] += 3  # "President of the Central African Republic (CAR) X"
             counterpart = re.search(r"\b(?P<c>[A-Z][\w’'-]+)\s+counterparts?,?\s*$", before)
             if counterpart and (code := self.countries.code(counterpart.group("c"))):
                 group.countries[code] += 3  # "his Lao counterpart X"
@@ -700,6 +722,12 @@ class EntityFinder:
                     group.countries[country] += 2
         for start, _ in group.spans:  # "a delegation of the Nepali Congress led by its General Secretary X"
             s, _ = sentence_of(start)
+            member = re.search(r"\b(?:the\s+)?(?P<body>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+delegation,?\s+"
+                               r"(?:which|that|who)?\s*(?:also\s+)?(?:included|includes|including|comprising|comprised)"
+                               r"\s+[^.;]{0,80}$", text[s:start])
+            if member and (country := self._country_in(member.group("body"), by_key)):
+                group.countries[country] += 3  # "The UK delegation, which included X"
+                break
             lead = re.search(r"delegation\s+(?:of|from)\s+(?P<body>[^.;]{3,120}?)\s+(?:led|headed)\s+by\b[^.;]{0,60}$",
                              text[s:start])
             if lead and (country := self._country_in(lead.group("body"), by_key)):
@@ -727,8 +755,9 @@ class EntityFinder:
         for group in by_key.values():
             if group.type in ("party", "organization") and group.country:
                 names = {group.name} | (set(group.entry.aliases) if group.entry else set())
-                if any(n and tail.endswith(fold(n)) for n in names):
-                    return group.country
+                if any(n and tail.endswith(fold(n)) for n in names) or any(
+                        re.search(rf"\b{re.escape(fold(a))}s?$", tail) for a in group.short):
+                    return group.country  # "PCC General Secretary X" after "… Party (PCC)"
         return None
 
     def _country_before(self, lead: str) -> str | None:
@@ -765,7 +794,7 @@ class EntityFinder:
                 chunk = re.sub(r"[’']s$", "", " ".join(w for _, w in words[i:i + n]))
                 hit = self.countries.lookup(chunk)
                 if hit and hit.kind != "capital":
-                    found.append((words[i][0], hit.code))
+                    found.append((words[i][0], 1, hit.code))
                     break
             if found:
                 break
@@ -774,10 +803,11 @@ class EntityFinder:
             if group.type in ("party", "organization") and group.country:
                 names = {fold(group.name)} | ({fold(a) for a in group.entry.aliases} if group.entry else set())
                 at = [folded.find(n) for n in names if n and n in folded]
-                if at:
-                    found.append((min(at), group.country))
+                at += [m.start() for a in group.short if (m := re.search(rf"\b{re.escape(fold(a))}s?\b", folded))]
+                if at:  # "the Congolese Party of Labour": the party's own country before its demonym's
+                    found.append((min(at), 0, group.country))
         if found:
-            return min(found)[1]
+            return min(found)[2]
         noun = re.search(r"\bthe (department|party|ministry|committee|commission|agency)\b", phrase, re.I)
         if noun:
             word = noun.group(1).lower()

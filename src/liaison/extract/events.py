@@ -411,7 +411,29 @@ class EventFinder:
         for ev in events:
             if ev.country is None and ev.organizer and by_id.get(ev.organizer) and by_id[ev.organizer].country:
                 ev.country = by_id[ev.organizer].country
+        self._home_side(events, participations, by_id)
         return events, participations
+
+    @staticmethod
+    def _home_side(events, participations, by_id) -> None:
+        """A visitor's meetings abroad: when every side whose country is known came from elsewhere, the
+        people met in that country are its own ('Liu met Foreign Minister Penny Wong in Canberra')."""
+        for ev in events:
+            if ev.kind not in ("meeting", "visit") or not ev.country:
+                continue
+            mine = [by_id[p.entity] for p in participations if p.event == ev.id and p.entity in by_id]
+            roles = {p.entity: p.role for p in participations if p.event == ev.id}
+            known = {e.country for e in mine if e.country and e.type in ("person", "party", "organization")}
+            visitors = {e.country for e in mine if e.country and roles.get(e.id) == "delegation"}
+            if ev.kind == "visit" and visitors and ev.country not in visitors:
+                wanted = ("host",)  # those who receive a delegation from abroad are of the country it visits
+            elif known and ev.country not in known:
+                wanted = ("host", "attendee")
+            else:
+                continue
+            for ent in mine:
+                if ent.type == "person" and ent.country is None and roles.get(ent.id) in wanted:
+                    ent.country = ev.country
 
     @staticmethod
     def _with_frames(text, sents, mentions: list[Mention], frames) -> list[Mention]:

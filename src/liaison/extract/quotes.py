@@ -26,6 +26,11 @@ PRONOUN_SAID = re.compile(
     rf"\bquoted\s+(?P<pron3>him|her)\s+as\s+saying\b|\b(?P<pron>he|she|it|they|the\s+(?:statement|party|department|ministry|organi[sz]ation|group|communiqu[ée]|"
     rf"declaration|letter))\s+(?:also\s+)?{VERB}\b|\b{VERB}\s+(?P<pron2>he|she|it|they)\b", re.I)
 SUBJECT_VERB = re.compile(rf"^[^.“”\"]{{0,60}}?\b{VERB}\b", re.I)
+ATTRIBUTION = re.compile(rf"\s*(?:he|she|it|they|[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){{0,2}})\s+(?:also\s+)?{VERB}\b")
+# "… the right”said in reference to X": the speaker left out, as translated reports do
+ELIDED_SUBJECT = re.compile(rf"^\s*(?:also\s+)?{VERB}\s+(?!by\b)[a-z]", re.I)
+# "The CPC, he said, connected …": the speaker in a parenthesis after the clause's subject
+PARENTHETICAL_SAID = re.compile(rf",\s*(?P<pron>he|she)\s+(?:also\s+)?{VERB},")
 NAME_BEFORE = re.compile(r"(?:\b(?:of|at|the|titled|called|named|dubbed)\s*)$", re.I)
 
 
@@ -52,6 +57,10 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 j = text.find(close, i + 1, pe)
                 if straight and j == -1:
                     j = text.find("”", i + 1, pe)
+                if ch == "“" and j == -1:  # "… to return to power “he said.": an opening mark typed as the close
+                    k = text.find("“", i + 1, pe)
+                    if k != -1 and ATTRIBUTION.match(text, k + 1):
+                        j = k
                 end = j if j != -1 else pe
                 start = i + 1
                 while start < end and text[start].isspace():
@@ -101,10 +110,14 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of, parsed=None)
         before_text = text[s_start:q.start]
         speaker = None
         # 1. "X said" / "said X" right after the quote
-        for s, e, ent in index.between(close, close + len(after_text)):
+        elided = ELIDED_SUBJECT.match(after_text) and not re.match(r"\s*\w+\s+[A-Z]", after_text)
+        for s, e, ent in ([] if elided else index.between(close, close + len(after_text))):
             if ent.type == "person":
                 speaker = ent
                 break
+        paren = PARENTHETICAL_SAID.search(before_text)
+        if speaker is None and paren:
+            speaker = _by_pronoun(paren.group("pron"), index, s_start + paren.start())
         pron = PRONOUN_SAID.search(after_text[:40]) or PRONOUN_SAID.search(before_text[-60:])
         if speaker is None and pron and (pron.group("pron3") or not re.search(r"[A-Z]", after_text[:3])):
             word = (pron.group("pron") or pron.group("pron2") or pron.group("pron3")).lower()
@@ -113,6 +126,9 @@ def find_quotes(text: str, entities: list[EntityFact], sentence_of, parsed=None)
                 speaker = _issuer(text, index, q.start, word.split()[-1])
             if word in ("he", "she") and not q.block:  # "X, in the name of all, expressed support for Y…, saying, '…,' she said": X
                 speaker = speaker or _sentence_subject(parsed, index, s_start, q.start)
+                if speaker is None and not text[s_start:q.start].strip(OPEN + " "):  # the quote opens its sentence: the paragraph's speaker
+                    para_start = paragraphs(text)[q.paragraph][0]
+                    speaker = _sentence_subject(parsed, index, para_start, q.start, last=True, speaking=True)
             speaker = speaker or _by_pronoun(word, index, q.start)
         if speaker is None:
             candidates = [(s, e, ent) for s, e, ent in index.between(s_start, q.start) if outside_quotes(s)]
@@ -167,7 +183,8 @@ def _issuer(text: str, index: SpanIndex, pos: int, noun: str) -> EntityFact | No
     return None
 
 
-def _sentence_subject(parsed, index: SpanIndex, start: int, end: int, last: bool = False) -> EntityFact | None:
+def _sentence_subject(parsed, index: SpanIndex, start: int, end: int, last: bool = False,
+                      speaking: bool = False) -> EntityFact | None:
     """The person the parse makes the subject of a main verb between start and end (the first, or the last);
     failing that, a person who opens the sentence ("Rivadeneira, in the name of all, expressed …")."""
     if parsed is None or not parsed.has_annotation("DEP"):
@@ -181,7 +198,8 @@ def _sentence_subject(parsed, index: SpanIndex, start: int, end: int, last: bool
             continue
         root = span.root.head if span.root.dep_ in ("appos", "compound") else span.root  # "The president X demanded"
         if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT":
-            found.append(ent)
+            if not speaking or re.match(VERB, root.head.lemma_, re.I) or re.match(VERB, root.head.text, re.I):
+                found.append(ent)
         elif not last and span.start == span.sent.start:
             found.append(ent)
     return (found[-1] if last else found[0]) if found else None
