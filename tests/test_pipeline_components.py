@@ -193,3 +193,32 @@ def test_the_parser_never_joins_a_dateline_line_to_the_paragraph_after_it(extrac
     assert text.index("Geneva") in starts and text.index("The Bureau") in starts
     (meeting,) = [v for v in doc._.events if v.kind == "meeting"]
     assert meeting.start == "2024-05-03" and meeting.format == "virtual"
+
+
+def test_party_abbreviations_after_a_name_are_read_in_the_persons_country(tmp_path):
+    folder = tmp_path / "partyfacts"
+    folder.mkdir()
+    with (folder / "partyfacts-core-parties.csv").open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["partyfacts_id", "country", "name_short", "name_english", "name", "technical",
+                      "year_first", "year_last", "share"])
+        out.writerow(["990101", "CHL", "PRX", "Old Radical Party", "", "", "1850", "1891", "40"])
+        out.writerow(["990102", "CHL", "PRX", "Party of Radical Renewal", "", "", "1990", "", "12"])
+        out.writerow(["990103", "CHL", "PRX", "Radical Workers Front", "", "", "1995", "2001", "30"])
+        out.writerow(["990104", "FIN", "MDL", "Movement for Liberty", "", "", "2001", "", "3"])
+        out.writerow(["990105", "NOR", "FLK", "Folk League", "", "", "2005", "", "9"])
+    loaded = Extractor.load(None, tmp_path)
+    text = ("Santiago, May 2 -- The senator Rodrigo Fuentes (PRX) spoke on Chile's future.\n\n"
+            "Bureau members:\n\nAino Virtanen (MDL, Finland)\n\n"
+            "The rally drew the leader of Norway’s FLK party, Ola Berg.")
+    facts = loaded.extract(document(text))
+    parties = {e.name: e for e in facts.entities if e.type == "party"}
+    # the active party of that abbreviation in the person's country, not the nineteenth-century one
+    assert parties["Party of Radical Renewal"].country == "CHL"
+    assert "Old Radical Party" not in parties and "Radical Workers Front" not in parties
+    assert parties["Movement for Liberty"].country == "FIN"
+    assert parties["Folk League"].country == "NOR"
+    assert next(e for e in facts.entities if e.name == "Aino Virtanen").country == "FIN"
+    # without its country in the text, an abbreviation names no party
+    facts = loaded.extract(document("Rodrigo Fuentes (PRX) spoke at length."))
+    assert not [e for e in facts.entities if e.type == "party"]

@@ -134,15 +134,16 @@ def test_worker_processes_give_the_same_record_as_one_process(corpus, extractor,
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_gives_the_same_record_as_a_plain_ingest(corpus, plain_export, tmp_path):
+def test_dask_local_cluster_gives_the_same_record_as_a_plain_ingest(corpus, extractor, plain_export, tmp_path):
     pytest.importorskip("distributed")
     from liaison.distributed import ingest_on_dask
 
     db = str(tmp_path / "dask.db")
     store = Store.open(db)
     # LocalCluster, 2 worker processes; partitions of 8 files and 25 JSON lines, so several tasks run
+    data_dir = extractor.nlp.get_pipe("liaison_entities").data_dir  # the workers load what the fixture loaded
     report = ingest_on_dask(corpus, Writer(store), "local", max_bytes=5_000_000, workers=2,
-                            rows=25, files_per_partition=8)
+                            rows=25, files_per_partition=8, data_dir=data_dir)
     store.close()
     assert report.counts["stored"] == 75 and report.resolution is not None
     assert sorted_export(db) == plain_export

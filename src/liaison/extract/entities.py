@@ -42,7 +42,8 @@ NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’']*)(?:-[A-Z][\w’']*)*"
 NAME_PART = rf"(?:{NAME_WORD}|{PARTICLE}(?=\s+[A-Z]))"
 FULL_NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_PART}){{1,4}}"
 # "Juli Minoves (Andorra)", "Benedicta Lasi, NDC, Ghana," : a name and the country it stands for
-NAME_COUNTRY = re.compile(rf"(?P<name>{FULL_NAME})\s+\((?P<country>[A-Z][\w ’'-]{{2,30}})\)")
+NAME_COUNTRY = re.compile(rf"(?P<name>{FULL_NAME})\s+\((?:(?P<abbr>[A-Z][\w-]{{1,12}}),\s*)?"
+                          rf"(?P<country>[A-Z][\w ’'-]{{1,30}})\)")  # "Astrid Holm (SFP, Finland)" too
 # "Lars Klingbeil, General Secretary of …", "Meng Xiangfeng — deputy director of …": a name in apposition to an office
 NAME_THEN_TITLE = re.compile(rf"(?<![\w’'-])(?P<name>{FULL_NAME})\s*(?:,|\s[—–]|—|–)\s*(?:the\s+|a\s+|its\s+)?"
                              rf"(?:former\s+|then\s+)?(?:[A-Z][\w’'-]*\s+){{0,3}}(?i:{TITLE_RE})\b")
@@ -414,7 +415,40 @@ class EntityFinder:
                 lead = re.search(rf"\b{HONORIFICS}\s+$", text[max(0, cand.start - 10):cand.start])
                 if lead:
                     cand.start -= len(lead.group(0))
+        chosen = self._resolve_overlaps(chosen + self._party_after_name(text, chosen, sentence_countries))
         return self._group(text, chosen, sentence_of)
+
+    def _party_after_name(self, text: str, chosen: list[Candidate], sentence_countries) -> list[Candidate]:
+        """'Lula (PT)', 'Jair Bolsonaro (PL)', 'Anna Weber (FDP, Germany)': the party a country's press names
+        by its abbreviation after a politician's name, looked up among that country's parties."""
+        counts = Counter(c.country for c in chosen if c.type == "country" and c.country)
+        main = counts.most_common(1)[0][0] if counts else None
+        out = []
+        for cand in chosen:
+            if cand.type != "person":
+                continue
+            m = re.match(r"\s*\((?P<abbr>[A-Z][A-Za-z]{1,6})(?:-[A-Z]{2})?(?:,\s*(?P<c>[A-Z][\w ’'-]{1,30}))?\)",
+                         text[cand.end:cand.end + 48])
+            if not m:
+                continue
+            here = sentence_countries(cand.start)
+            stated = self.countries.code(m.group("c")) if m.group("c") else None
+            options = [stated, cand.entry.country if cand.entry else None,
+                       next(iter(here)) if len(here) == 1 else None, main]
+            for code in dict.fromkeys(c for c in options if c):
+                entry = self.gazetteer.abbreviation(code, m.group("abbr"))
+                if entry is not None:
+                    out.append(Candidate(cand.end + m.start("abbr"), cand.end + m.end("abbr"), "party", 2,
+                                         country=entry.country, name=entry.name, entry=entry))
+                    break
+        for m in re.finditer(r"\b(?P<c>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)(?:[’']s|[’'])\s+(?P<abbr>[A-Z][A-Za-z]{1,6})\s+"
+                             r"[Pp]arty\b", text):  # "Spain’s Vox party", "the Netherlands’ PVV party"
+            hit = self.countries.lookup(m.group("c"))
+            entry = self.gazetteer.abbreviation(hit.code, m.group("abbr")) if hit and hit.kind != "capital" else None
+            if entry is not None:
+                out.append(Candidate(m.start("abbr"), m.end("abbr"), "party", 2, country=entry.country,
+                                     name=entry.name, entry=entry))
+        return out
 
     @staticmethod
     def _headline_noise(text: str, chosen: list[Candidate]) -> list[Candidate]:

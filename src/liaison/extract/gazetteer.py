@@ -66,6 +66,10 @@ PARTY_WORD = re.compile(r"\b(Party|Front|Alliance|Union|Movement|League|Congress
 @dataclass
 class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
+    # (country, abbreviation) -> the party it stands for: "Lula (PT)" in a Brazilian report. Looked up only
+    # where the text puts the abbreviation after a name, never searched for in running text.
+    short: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    _short_pending: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, data_dir: Path | str | None = None) -> "Gazetteer":
@@ -80,6 +84,10 @@ class Gazetteer:
             entries.append(Entry("person", _cell(row, 0), _cell(row, 1) or None, _split(_cell(row, 3)),
                                  titles=_split(_cell(row, 2))))
         gaz = cls(entries)
+        for e in entries:  # the curated parties' own abbreviations come first
+            for alias in e.aliases if e.type == "party" and e.country else ():
+                if re.fullmatch(r"[A-Z][A-Za-z]{1,6}", alias):
+                    gaz.short.setdefault((e.country, alias), e)
         if data_dir:
             gaz.add_partyfacts(Path(data_dir) / "partyfacts")
         return gaz
@@ -97,6 +105,7 @@ class Gazetteer:
             with wikidata.open(encoding="utf-8", newline="") as handle:
                 qids = {r["partyfacts_id"]: r["wikidata_id"] for r in csv.DictReader(handle)}
         mine = {(e.country, n.casefold()): e for e in self.entries if e.type == "party" for n in [e.name, *e.aliases]}
+        ranked: dict[tuple[str, str], tuple] = {}
         with core.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 if row.get("technical"):
@@ -111,6 +120,26 @@ class Gazetteer:
                     entry = mine.get((country, name.casefold()))
                     if entry is not None:
                         entry.external_ids.update(ids)
+                shorts = (row.get("name_short") or "").strip()
+                last = row.get("year_last") or ""
+                historic = last[:4].isdigit() and int(last[:4]) < 1950  # not the "PP" of today's reports
+                for abbr in dict.fromkeys([shorts, *shorts.split("/")] if country and english and not historic
+                                          else []):
+                    abbr = abbr.strip()
+                    if not re.fullmatch(r"[A-Z][A-Za-z]{1,6}", abbr) or (country, abbr) in self.short:
+                        continue
+                    # of the parties a country has called by one abbreviation, the one still active with the
+                    # largest vote share, else the last to stop
+                    try:
+                        share = float(row.get("share") or 0)
+                    except ValueError:
+                        share = 0.0
+                    rank = (abbr == shorts, not last, last, share)  # "PL" itself before "PR/PL"
+                    if (country, abbr) not in ranked or rank > ranked[(country, abbr)]:
+                        ranked[(country, abbr)] = rank
+                        entry = mine.get((country, english.casefold())) or Entry(
+                            "party", english, country, external_ids=dict(ids), kind="partyfacts")
+                        self._short_pending[(country, abbr)] = entry
                 if not english or len(english.split()) < 3 or GENERIC.match(english) or not PARTY_WORD.search(english):
                     continue
                 if (country, english.casefold()) in known:
@@ -123,6 +152,10 @@ class Gazetteer:
                 for entry in same:
                     entry.context_aliases, entry.aliases = [entry.name], []
             self.entries.extend(same)
+        listed = {(e.country, e.name.casefold()): e for e in self.entries if e.type == "party"}
+        for key, entry in self._short_pending.items():
+            self.short[key] = listed.get((entry.country, entry.name.casefold()), entry)
+        self._short_pending.clear()
 
     def names(self) -> dict[str, list[tuple[Entry, bool]]]:
         """Every surface name -> the entries it may name, and whether it needs country context."""
@@ -140,6 +173,10 @@ class Gazetteer:
             for name in entry.context_aliases:
                 table[name].append((entry, True))
         return table
+
+    def abbreviation(self, country: str | None, abbr: str) -> Entry | None:
+        """The party a country's press calls by this abbreviation ("PT" in Brazil), if known."""
+        return self.short.get((country, abbr)) if country else None
 
     def ruling_party(self, country: str) -> Entry | None:
         for entry in self.entries:
