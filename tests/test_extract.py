@@ -453,3 +453,26 @@ def test_quote_speakers_in_a_parenthesis_an_elided_subject_and_a_misplaced_closi
     assert spoke["stand"] == "Maria Lopes"
     assert spoke["We"] == "Maria Lopes"
     assert spoke["Nobody"] == "Maria Lopes"
+
+
+def test_event_dates_from_a_duration_the_lead_sentence_and_a_range_not_the_report_day(extractor):
+    text = ("A delegation of the Communist Party of China briefed Nepali parties.\n\n"
+            "During the three-day visit that ended Friday, the delegation met leaders of the Nepali Congress, "
+            "the state news agency reported on Monday.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 3, 12)))
+    visit = next(e for e in facts.events if e.kind == "visit")
+    assert (visit.start, visit.end) == ("2024-03-06", "2024-03-08")
+
+    text = ("Leaders of parties from many countries on Wednesday heard the Chinese side set out its view of "
+            "global governance and shared growth in the years ahead.\n\n"
+            "Wang Lin spoke by video at the Global Parties Governance Summit, which was held in Beijing and drew "
+            "more than 300 parties.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 16)))
+    summit = next(e for e in facts.events if e.kind == "summit")
+    assert summit.start == "2024-05-15"
+
+    text = ("MOSCOW, March 9. A forum of left parties, 'Peoples Together', opens in Moscow on Saturday. "
+            "The forum will be held at the Hall of Columns on March 9 and 10.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 3, 9)))
+    forum = next(e for e in facts.events if e.kind == "forum")
+    assert (forum.start, forum.end) == ("2024-03-09", "2024-03-10")

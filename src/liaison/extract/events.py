@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from liaison.extract.countries import Countries
 from liaison.extract.frames import read_frames
@@ -38,6 +38,11 @@ CAP = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w’'.-]*|\([A-Z]{2,6}\))"
 WHEN = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
         r"August|September|October|November|December)")  # "the … Summit on Tuesday": a date, not its name
 # "timed to follow the party's centenary on July 1": that date is the centenary's, not the event's
+DAY_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+DURATION = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9]|1[0-4])[- ]day\b", re.I)
+TERMINAL = re.compile(r"[.!?][”\"’)]?\s*$")
+# "…, China Daily reported on Monday": the day of the report, not of the event
+REPORTED_ON = re.compile(r"\b(?:reported|wrote|announced|told\s+\w+)\s+(?:on\s+|this\s+|last\s+)?$", re.I)
 OTHER_DAY = re.compile(r"\b(?:centenary|centennial|anniversary|birthday|founding|election|elections|independence|"
                        r"national day|holiday)\s+(?:\w+\s+){0,2}?(?:on|of|in)?\s*$", re.I)
 NAMED = re.compile(
@@ -357,7 +362,8 @@ class EventFinder:
             sentence = text[s_start:s_end]
             dates, others = [], set()
             for d in find_dates(sentence, published, offset=s_start):
-                if OTHER_DAY.search(text[max(s_start, d.start - 40):d.start]):
+                if OTHER_DAY.search(text[max(s_start, d.start - 40):d.start]) or \
+                        REPORTED_ON.search(text[max(s_start, d.start - 30):d.start]):
                     if d.begin:  # not this event's date, but its year still places the sentence
                         others.add(d.begin.year)
                 else:
@@ -381,6 +387,7 @@ class EventFinder:
         # drop clusters that are only a bare anaphor with nothing to say ("the meeting" with no antecedent)
         clusters = [c for c in clusters if not all(x.anaphoric for x in c.mentions) or c.start or c.place]
         clusters = self._fold_into_main(clusters)
+        self._lead_date(text, clusters, published)
         position = {id(m): i for i, m in enumerate(mentions)}
         assigned = {position[id(m)]: c for c in clusters for m in c.mentions}
         events, keys = [], {}
@@ -434,6 +441,28 @@ class EventFinder:
             for ent in mine:
                 if ent.type == "person" and ent.country is None and roles.get(ent.id) in wanted:
                     ent.country = ev.country
+
+    @staticmethod
+    def _lead_date(text: str, clusters: list[Cluster], published: date | None) -> None:
+        """News style dates its story in the lead ('China on Tuesday provided its answer …') and names the
+        event a sentence or a paragraph later: the main event, if undated, takes the lead's one date."""
+        if not clusters or published is None:
+            return
+        main = max(clusters, key=lambda c: len(c.mentions))
+        if main.start is not None:
+            return
+        body = [(a, b) for a, b in paragraphs(text) if len(text[a:b].split()) >= 15 and TERMINAL.search(text[a:b])]
+        if not body:
+            return
+        lead_start, lead_end = body[0]
+        first = re.search(r"^.+?[.!?](?=\s|$)", text[lead_start:lead_end], re.S)
+        sentence = first.group(0) if first else text[lead_start:lead_end]
+        days = {d.begin for d in find_dates(sentence, published) if d.begin and not d.closing
+                and not OTHER_DAY.search(sentence[max(0, d.start - 40):d.start])
+                and not REPORTED_ON.search(sentence[max(0, d.start - 30):d.start])}
+        within = body[1][1] if len(body) > 1 else lead_end
+        if len(days) == 1 and min(m.start for m in main.mentions) < within:
+            main.start = main.end = days.pop()
 
     @staticmethod
     def _with_frames(text, sents, mentions: list[Mention], frames) -> list[Mention]:
@@ -574,13 +603,23 @@ class EventFinder:
                 c.country = c.country or ent_country
         near = [d for d in dates if d.begin and not d.closing]
         for d in dates:  # "the congress, which ends on Sunday", "runs until Sunday"
-            if d.begin and d.closing and (c.start is None or d.begin >= c.start) and nearest_mention(d) is m:
+            if not (d.begin and d.closing):
+                continue
+            days = DURATION.search(text[max(s_start, m.start - 30):m.end])
+            if days:  # "the four-day visit that ended Saturday": it began three days before
+                n = int(days.group(1)) if days.group(1).isdigit() else DAY_COUNTS[days.group(1).lower()]
+                c.start, c.end = d.begin - timedelta(days=n - 1), d.begin
+            elif nearest_mention(d) is m and (c.start is None or d.begin >= c.start):
                 c.end = d.begin
         if near and not c.start:
             d = min(near, key=lambda d: abs(d.start - m.start))
             c.start = d.begin
             if c.end is None or d.finish > c.end or c.end < d.begin:
                 c.end = d.finish
+        elif near and c.start and c.end == c.start:  # "on Friday", then "on February 15 and 16": the range
+            span = next((d for d in near if d.begin < d.finish and d.begin <= c.start <= d.finish), None)
+            if span is not None:
+                c.start, c.end = span.begin, span.finish
         around = text[max(s_start, m.start - 60):min(s_end, m.end + 60)]
         if HYBRID.search(around) and not re.search(r"hybrid\s+(?:democra|regime)", around, re.I):
             c.format = "hybrid"

@@ -23,6 +23,10 @@ RANGE = re.compile(
     rf"\b(?:(?P<from>(?i:from|between))\s+)?(?:{WD})?(?:(?P<sm1>{MONTH})\s+(?P<sd1>{DAY})|(?P<sd2>{DAY})\s+(?P<sm2>{MONTH}))?"
     rf"(?(sm1)|(?(sd2)|(?P<sd3>{DAY})))\s*(?:to|until|through|-|–|—|(?(from)and|(?!)))\s*(?:{WD})?"
     rf"(?:(?P<em1>{MONTH})\s+(?P<ed1>{DAY})|(?P<ed2>{DAY})\s+(?P<em2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?\b")
+# "on February 15 and 16", "on 15 and 16 February": two days of one month
+PAIR = re.compile(rf"\b(?:(?P<m1>{MONTH})\s+(?P<d1>{DAY})\s+and\s+(?P<e1>{DAY})(?!\s*{MONTH})|"
+                  rf"(?P<d2>{DAY})\s+and\s+(?P<e2>{DAY})\s+(?P<m2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?\b"
+                  r"(?!\s*(?:%|per\s*cent|[a-z]+(?<!in)(?<!at)(?<!and)(?<!on)(?<!with)(?<!under)\b))")
 SINGLE = re.compile(rf"\b{MD}\b")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+|next\s+|on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 RELATIVE = re.compile(r"\b(?P<word>yesterday|today|tomorrow|at the weekend|over the weekend|this weekend|last weekend)\b", re.I)
@@ -93,6 +97,18 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
         if finish:
             begin_year = finish.year - (1 if (start_m, start_d) > (end_m, end_d) else 0)
             begin = _with_year(start_m, start_d, begin_year, None)
+        out.append(Timex(offset + m.start(), offset + m.end(), begin, finish, m.group(0)))
+        taken.append(m.span())
+    for m in PAIR.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        month = m.group("m1") or m.group("m2")
+        mo, first = _md(month, m.group("d1") or m.group("d2"))
+        _, last = _md(month, m.group("e1") or m.group("e2"))
+        if not 0 < last - first <= 6:
+            continue
+        year = int(m.group("y")) if m.group("y") else None
+        begin, finish = _with_year(mo, first, year, published), _with_year(mo, last, year, published)
         out.append(Timex(offset + m.start(), offset + m.end(), begin, finish, m.group(0)))
         taken.append(m.span())
     for m in SINGLE.finditer(text):
