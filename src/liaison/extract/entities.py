@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from liaison.extract.countries import Countries
@@ -114,6 +115,7 @@ BODY_WORDS = {"General", "Central", "Executive", "Committee", "Council", "Youth"
               "Foreign", "Work", "Working", "Affairs", "Members", "Member", "Chapter", "Section", "Division", "Unit"}
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for the same names over and over within a document
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -217,7 +219,7 @@ class EntityFinder:
                                      country=chosen.country, name=chosen.name))
         # A person's one-word alias ("Morales") names them unless it is part of a longer name
         # ("Roberto Morales Ojeda"); a title before it ("President Biden") is no part of a name.
-        text = doc.text  # Doc.text joins every token: once per document, not once per candidate
+        text = doc.user_data.get(("liaison", "text")) or doc.text  # joined once per document (see text_of)
         return [c for c in out if c.type != "person" or len(text[c.start:c.end].split()) > 1
                 or not self._inside_longer_name(text, c.start, c.end)]
 
@@ -378,9 +380,11 @@ class EntityFinder:
 
     def find(self, doc, nlp) -> list[EntityFact]:
         """The entities of a parsed document; ``doc.text`` is the cleaned text."""
-        text = doc.text
-        sents = Sentences([(s.start_char, s.end_char) for s in doc.sents]
-                          if doc.has_annotation("SENT_START") else [], len(text))
+        text = doc.user_data.get(("liaison", "text")) or doc.text
+        sents = doc._.sentences if doc.has_extension("sentences") and doc._.sentences is not None else None
+        if sents is None:  # liaison_sentences has not run: the parser's own sentences
+            sents = Sentences([(s.start_char, s.end_char) for s in doc.sents]
+                              if doc.has_annotation("SENT_START") else [], len(text))
         ner = self.ner_candidates(text, doc.ents)
         countries = SpanIndex([(c.start, c.end, c.country) for c in ner
                                if c.type in ("country", "place") and c.country])
