@@ -37,6 +37,10 @@ eval: setup
 	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/seeds.gold.json .eval-seeds.jsonl
 	@echo "== development set (25 other real articles)"
 	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev/dev.gold.json .eval-dev.jsonl
+	@echo "== the record: seeds and development set ingested together, events scored across documents"
+	rm -f .eval-record.db
+	$(BIN)/liaison ingest $(SHARED)/seeds $(SHARED)/eval/dev/articles --db .eval-record.db --quiet >/dev/null
+	$(BIN)/python eval/score_events.py .eval-record.db $(SHARED)/eval/seeds.gold.json $(SHARED)/eval/dev/dev.gold.json --errors
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_throughput.py

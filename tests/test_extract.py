@@ -476,3 +476,18 @@ def test_event_dates_from_a_duration_the_lead_sentence_and_a_range_not_the_repor
     facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 3, 9)))
     forum = next(e for e in facts.events if e.kind == "forum")
     assert (forum.start, forum.end) == ("2024-03-09", "2024-03-10")
+
+
+def test_an_event_held_ahead_of_another_and_editions_from_roman_numerals(extractor):
+    text = ("HANOI - The Communist Party of Vietnam (CPV) on Tuesday held a workshop with Lao party officials.\n\n"
+            "Le Van Minh opened the workshop, which was held ahead of the upcoming Mekong Parties High-Level "
+            "Meeting in Vientiane.\n\nDelegates later recalled the XXIV Congress of the Progressive Alliance.\n\n"
+            "It will be the first time that Le Van Minh holds an online meeting with the parties.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 15)))
+    workshop = next(e for e in facts.events if e.name.startswith("workshop"))
+    mekong = next(e for e in facts.events if "Mekong" in e.name)
+    assert workshop.id != mekong.id and workshop.start == "2024-05-14" and mekong.start is None
+    cpv = next(e.id for e in facts.entities if e.name == "Communist Party of Vietnam")
+    assert any(p.event == workshop.id and p.entity == cpv and p.role == "organizer" for p in facts.participations)
+    assert next(e for e in facts.events if "XXIV" in e.name).edition == 24
+    assert all(e.edition != 1 for e in facts.events)  # his first online meeting, not the event's first edition

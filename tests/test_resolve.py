@@ -187,6 +187,56 @@ def test_pre_announcement_and_report_are_one_event_and_series_link_editions():
     assert len(series) == 1 and {e.series for e in events} == {series[0].id}
 
 
+
+def edition(doc, name, number, kind="congress", start=None, country=None, key="v1"):
+    return DocEvent(doc, key, kind, name, (), start, start, None, country, None, None, number, frozenset())
+
+
+def test_three_editions_of_one_congress_stay_three_and_an_ordinal_joins_its_own():
+    items = [edition("d1", "XXV Congress of the Progressive Alliance", 25, start=date(2017, 3, 2)),
+             edition("d2", "XXVI Congress of the Progressive Alliance", 26, start=date(2022, 11, 25)),
+             edition("d3", "Progressive Alliance Congress", 24),  # undated, but the 24th
+             edition("d4", "24th Congress of the Progressive Alliance", 24, start=date(2012, 8, 30)),
+             edition("d5", "Forum of the Left", 19, kind="forum"),
+             edition("d6", "Forum of the Left", 26, kind="forum", start=date(2023, 6, 29))]
+    events, _ = resolve_events(items)
+    groups = sorted(sorted(m[0] for m in e.members) for e in events)
+    assert groups == [["d1"], ["d2"], ["d3", "d4"], ["d5"], ["d6"]]
+
+
+def test_an_undated_report_that_could_mean_two_editions_joins_the_one_its_article_agrees_with():
+    name = "Dialogue of Left Parties High-Level Meeting"
+    items = [DocEvent("a", "v1", "dialogue", name, (), date(2017, 11, 30), date(2017, 12, 3), None, "CHN", None,
+                      None, None, frozenset()),
+             DocEvent("a", "v2", "congress", "7th Congress of the Workers Party", (), None, None, None, "CHN", None,
+                      None, 7, frozenset()),
+             DocEvent("b", "v1", "dialogue", name, (), date(2023, 3, 15), date(2023, 3, 15), None, "CHN", None,
+                      None, None, frozenset()),
+             # undated: either edition by its name alone; it stays apart ...
+             DocEvent("c", "v1", "dialogue", "the high-level dialogue of left parties", (), None, None, None, "CHN",
+                      None, None, None, frozenset())]
+    events, _ = resolve_events(items)
+    assert sorted(sorted(m[0] for m in e.members) for e in events if e.kind == "dialogue") == [["a"], ["b"], ["c"]]
+    # ... unless its article also tells of the 7th Congress, which the 2017 edition's reporter covers
+    items.append(DocEvent("c", "v2", "congress", "7th Workers Party Congress", (), None, None, None, "CHN", None,
+                          None, 7, frozenset()))
+    events, _ = resolve_events(items)
+    groups = sorted(sorted(m for m in e.members) for e in events if e.kind == "dialogue")
+    assert groups == [[("a", "v1"), ("c", "v1")], [("b", "v1")]]
+    # the same whatever the order of the reports
+    for seed in range(5):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)
+        again, _ = resolve_events(shuffled)
+        assert sorted(e.members for e in again) == sorted(e.members for e in events)
+
+
+def test_two_meetings_a_day_apart_are_not_one_for_their_dates_alone():
+    items = [ev("d1", "meeting between Hoang Minh and Ana Costa", start=date(2024, 5, 2), country="VNM"),
+             ev("d2", "high-level meeting with parties of the region", start=date(2024, 5, 3), country="VNM")]
+    events, _ = resolve_events(items)
+    assert len(events) == 2
+
 @pytest.mark.seeds
 def test_csv_export_has_one_table_per_kind_with_evidence(seeds_dir, tmp_path):
     import csv

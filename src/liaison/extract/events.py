@@ -41,6 +41,9 @@ WHEN = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|Fe
 DAY_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 DURATION = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9]|1[0-4])[- ]day\b", re.I)
 TERMINAL = re.compile(r"[.!?][”\"’)]?\s*$")
+# "held ahead of the upcoming X": X is an event of its own
+RELATIVE_TO = re.compile(r"\b(?:ahead\s+of|before|after|following|prior\s+to|in\s+the\s+run-up\s+to|in\s+preparation\s+"
+                         r"for)\s+(?:the\s+)?(?:upcoming\s+|forthcoming\s+|coming\s+|next\s+|last\s+)?$", re.I)
 # "…, China Daily reported on Monday": the day of the report, not of the event
 REPORTED_ON = re.compile(r"\b(?:reported|wrote|announced|told\s+\w+)\s+(?:on\s+|this\s+|last\s+)?$", re.I)
 OTHER_DAY = re.compile(r"\b(?:centenary|centennial|anniversary|birthday|founding|election|elections|independence|"
@@ -105,7 +108,8 @@ IN_DELEGATION = re.compile(r"\b(?:in|on|with)\s+the\s+delegation\s+(?:is|are|was
 STAY = re.compile(r"\b(?:during|in the course of)\s+(?:his|her|their|the|its)\s+(?:[\w-]+\s+)?(?:stay|trip|visit|tour)\b",
                   re.I)
 BEFORE_HOLD = re.compile(r"^\s*(?:\([A-Z]{2,6}\)\s*)?(?:(?:is|was|will|has|had|would|plans?|planned|planning|to|also|be|"
-                         r"been|set|going|once|again|jointly|recently|this|week|year)\s+)*$", re.I)
+                         r"been|set|going|once|again|jointly|recently|this|week|year|on|last|"  # "X on Wednesday held"
+                         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday)\s+)*$", re.I)
 HOLD_VERB = re.compile(r"\b(?:to\s+)?(?:hold|holds|held|host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?|arrange[sd]?|"
                        r"launch(?:ed|es)?|stage[sd]?)\b", re.I)
 EDITION = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
@@ -220,6 +224,9 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
             name = name[lead.end():]
         start = m.end("name") - len(name)
         end = m.end("tail") if m.group("tail") else m.end("name")
+        stop = re.search(r"\.?\s*\n|[.!?]\s", text[m.end("name"):end])  # nor does its tail: "… Alliance.\n\nIt"
+        if stop:
+            end = m.end("name") + stop.start()
         if len(name.split()) < 2:
             continue
         if text[start - 1:start] == "(" and text[end:end + 1] == ")":
@@ -370,7 +377,12 @@ class EventFinder:
                     dates.append(d)
             place = self._place(text, m, s_start, s_end, places)
             years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", sentence)} | others
-            target = self._attach(m, clusters, place, [] if m.anaphoric else dates, years)
+            elsewhere = RELATIVE_TO.search(text[max(s_start, m.start - 45):m.start])
+            if elsewhere:  # "the seminar, held ahead of the upcoming X Meeting": X is another event, and
+                dates, place, years = [], None, set()  # this sentence's date and place are not X's
+                target = next((c for c in clusters if any(_same_name(m.name, x.name) for x in c.mentions)), None)
+            else:
+                target = self._attach(m, clusters, place, [] if m.anaphoric else dates, years)
             if m.part_of is not None and id(m.part_of) in cluster_of:
                 target = cluster_of[id(m.part_of)]
             if target is None:
@@ -626,12 +638,21 @@ class EventFinder:
         elif VIRTUAL.search(around) and c.format != "hybrid":
             c.format = "virtual"
         if c.edition is None:
-            e = EDITION.search(sentence) or re.match(r"(?P<ord>\d+)(?:st|nd|rd|th)\b", m.name) or re.search(
+            e = EDITION.search(sentence)
+            if e and e.group(0).lower().endswith("time"):  # "the first time that Xi holds an online meeting":
+                lead = re.match(r"\s+(?:that|when)\s+(?=(?P<who>he|she|[A-Z]))", sentence[e.end():])
+                at = s_start + e.end() + (lead.end() if lead else 0)  # his first, not the event's
+                if lead and (lead.group("who") in ("he", "she") or not any(
+                        ent.type in ("party", "organization", "country") and a == at for a, _, ent in by_span)):
+                    e = None
+            e = e or re.match(r"(?P<ord>\d+)(?:st|nd|rd|th)\b", m.name) or re.search(
                 r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+\w*\s*$",
                 text[max(s_start, m.start - 30):m.start], re.I)
             if e:
                 word = e.group("ord").lower()
                 c.edition = ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0) or None
+            elif roman := re.match(r"(?:the\s+)?([IVXLC]{2,7})\s+[A-Z]", m.name):  # "XXV Congress": the 25th
+                c.edition = _roman(roman.group(1))
 
     # -- participations ----------------------------------------------------------------
 
@@ -873,6 +894,15 @@ class EventFinder:
                     if ent.type in ("party", "organization") and len(visitors) == 1 and p.role == "attendee" \
                             and ent.country in visitors:
                         p.role = "delegation"
+
+
+def _roman(numeral: str) -> int | None:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for i, ch in enumerate(numeral):
+        v = values[ch]
+        total += -v if i + 1 < len(numeral) and values[numeral[i + 1]] > v else v
+    return total or None
 
 
 def _content(name: str) -> set[str]:

@@ -97,7 +97,7 @@ def _resolve(store, documents: set[str] | None) -> ResolveReport:
         stale_events, ev_scope = set(), {e.ref for e in doc_events}
     ev_scope, ev_sub, ev_mine, resolved = _settle(
         "event", doc_events, ev_scope, old_event, stale_events, judged, ev_finder, documents, partial,
-        lambda sub, mine: build_events(jm.regroup(cluster_events(sub), mine, "event", outcomes)),
+        lambda sub, mine: build_events(jm.regroup(cluster_events(sub, doc_events), mine, "event", outcomes)),
         lambda wider: inc.event_scope(doc_events, old_event, wider, ev_links))
     event_status = jm.amend(resolved, ev_mine, "event", outcomes, jm.Finder(ev_sub))
     new_event = {ref: ev.id for ev in resolved for ref in ev.members}

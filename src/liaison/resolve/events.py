@@ -112,12 +112,18 @@ def match_strength(a: DocEvent, b: DocEvent) -> int:
     """0 when two reports are not of one event; higher for stronger evidence that they are."""
     if a.document_id == b.document_id or not kinds_agree(a.kind, b.kind) or conflict(a, b):
         return 0
+    if a.edition and b.edition and a.edition != b.edition:
+        return 0  # the 19th and the 26th meeting of one forum are two events, whatever their names share
     overlap = name_overlap(a, b)
     dated = bool(a.start and b.start)
     if overlap >= 0.6:
         return 3 if dated else 2
-    if dated and a.kind == b.kind:
+    if dated and overlap >= 0.4:  # days that agree and two distinctive words in common
         return 2
+    if dated and a.kind == b.kind and a.kind not in GENERIC_KINDS:
+        return 2  # two summits on the same days; but two meetings in one week are often two meetings
+    if a.edition and a.edition == b.edition and a.kind == b.kind and a.kind not in GENERIC_KINDS:
+        return 1  # "the 19th Party Congress", "the 19th CPC National Congress"
     shared = (a.participants & b.participants) - {a.organizer, b.organizer, None}
     return 1 if a.kind == b.kind and len(shared) >= 2 else 0
 
@@ -163,8 +169,9 @@ def event_keys(e: DocEvent) -> set:
     return keys
 
 
-def cluster_events(items: list[DocEvent]) -> list[list[DocEvent]]:
-    """The groups of per-document events that report one event."""
+def cluster_events(items: list[DocEvent], context: list[DocEvent] | None = None) -> list[list[DocEvent]]:
+    """The groups of per-document events that report one event; ``context`` (default: ``items``) is
+    every report of the record, read for what else an ambiguous report's article tells of."""
     items = sorted(set(items), key=lambda e: e.ref)
     uf = UnionFind()
     index = defaultdict(list)  # candidate pairs share a distinctive word, a date or a participant
@@ -191,13 +198,57 @@ def cluster_events(items: list[DocEvent]) -> list[list[DocEvent]]:
     # that disagree into one event is refused, so an undated report cannot chain
     # two editions together.
     span = {e.ref: (e.start, e.end or e.start, {e.country} - {None}) for e in items}
-    for _, (a, b) in sorted(pairs):
+
+    def join(a, b) -> None:
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb or not _compatible(span[ra], span[rb]):
-            continue
+            return
         uf.union(ra, rb)
-        root = uf.find(ra)
-        span[root] = _joined(span[ra], span[rb])
+        span[uf.find(ra)] = _joined(span[ra], span[rb])
+
+    # Dated reports first. Then an undated report joins a dated event only when the events its name could
+    # mean agree: "the high-level dialogue", undated, beside a 2017 and a 2023 edition stays apart from
+    # both rather than be filed under the wrong one (a wrong merge costs an analyst more than a split).
+    dated = {e.ref for e in items if e.start}
+    ordered = sorted(pairs)
+    for _, (a, b) in ordered:
+        if a in dated and b in dated:
+            join(a, b)
+    could_mean = defaultdict(list)
+    for _, (a, b) in ordered:
+        if (a in dated) != (b in dated):
+            undated, other = (b, a) if a in dated else (a, b)
+            could_mean[undated].append(uf.find(other))
+    ambiguous = {ref for ref, roots in could_mean.items()
+                 if any(not _compatible(span[x], span[y]) for x in roots for y in roots if x < y)}
+    for _, (a, b) in ordered:
+        if a in dated and b in dated:
+            continue
+        if (a in ambiguous and b in dated) or (b in ambiguous and a in dated):
+            continue
+        join(a, b)
+    # An ambiguous report still joins the edition whose reports tell of the same other events as its own
+    # article: an undated piece on "the dialogue" that also reports the 19th Party Congress is of the
+    # edition the Congress's other reporters cover.
+    # Read from the reports' own attributes, not from clusters, so that resolving a part of the record
+    # decides as resolving all of it does.
+    by_doc, members = defaultdict(list), defaultdict(list)
+    for e in context if context is not None else items:
+        by_doc[e.document_id].append(e)
+    for e in items:
+        members[uf.find(e.ref)].append(e.ref)
+    for ref in sorted(ambiguous):
+        if any(uf.find(ref) == uf.find(r) for r in dated):
+            continue
+        mine = [e for e in by_doc[ref[0]] if e.ref != ref]
+        votes = Counter()
+        for root in {uf.find(r) for r in could_mean[ref]}:
+            docs = {m[0] for m in members[root]} - {ref[0]}
+            votes[root] = sum(1 for d in docs if any(
+                match_strength(x, y) >= 2 for x in mine for y in by_doc[d] if uf.find(y.ref) != root))
+        best = votes.most_common(2)
+        if best and best[0][1] > 0 and (len(best) == 1 or best[0][1] > best[1][1]):
+            join(ref, best[0][0])
     clusters = defaultdict(list)
     for e in items:
         clusters[uf.find(e.ref)].append(e)
@@ -215,7 +266,9 @@ def _event(members: list[DocEvent]) -> Event:
     kinds = Counter(m.kind for m in members if m.kind not in GENERIC_KINDS) or Counter(m.kind for m in members)
     kind = sorted(kinds, key=lambda k: (-kinds[k], k))[0]
     names = Counter(m.name for m in members)
-    name = sorted(names, key=lambda n: (-len(words(n)), -names[n], n))[0]
+    # an official name ("CPC in Dialogue with World Political Parties High-Level Meeting") before the longest
+    # description ("high-level meeting with such a wide range of political parties from around the")
+    name = sorted(names, key=lambda n: (not _proper(n), -len(words(n)), -names[n], n))[0]
     starts = sorted(m.start for m in members if m.start)
     ends = sorted((m.end or m.start) for m in members if m.start)
     start = _most(starts)
@@ -232,6 +285,13 @@ def _event(members: list[DocEvent]) -> Event:
         start=start, end=end, place=_most([m.place for m in members], key=lambda p: (-len(p), p)),
         country=country, format=_most([m.format for m in members]), organizer=organizer,
         edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members))
+
+
+def _proper(name: str) -> bool:
+    """A name in title case, as official names are written, rather than a description."""
+    content = [w for w in name.split() if w.lower() not in GENERIC or w[:1].isupper()]
+    content = [w for w in content if w.lower() not in ("of", "the", "and", "with", "in", "on", "for", "to", "a")]
+    return bool(content) and sum(w[:1].isupper() or w[:1].isdigit() for w in content) >= 0.75 * len(content)
 
 
 def _core(ev: Event, stop: set[str]) -> list[str]:
