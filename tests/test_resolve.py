@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from liaison.cli import app
 from liaison.resolve import DocEntity, DocEvent, resolve_entities, resolve_events
+from liaison.resolve.events import build_events
 
 runner = CliRunner()
 
@@ -251,3 +252,16 @@ def test_csv_export_has_one_table_per_kind_with_evidence(seeds_dir, tmp_path):
     assert rows and all(":" in r["evidence"] and "-" in r["evidence"] for r in rows)
     entities = list(csv.DictReader((out / "entities.csv").open(encoding="utf-8")))
     assert any(r["name"] == "Xi Jinping" for r in entities)
+
+
+def test_an_event_with_a_bare_generic_name_is_named_by_its_kind_organizer_place_and_days():
+    items = [DocEvent("d1", "v1", "visit", "delegation", (), date(2023, 8, 8), date(2023, 8, 10), None, "LAO", None,
+                      "pty-cpv", None, frozenset()),
+             DocEvent("d2", "v1", "briefing", "the briefing", (), date(2024, 3, 2), None, "Hanoi", "VNM", None, None,
+                      None, frozenset()),
+             DocEvent("d3", "v1", "summit", "Mekong Parties Summit", (), None, None, None, None, None, None, None,
+                      frozenset())]
+    events = build_events([[e] for e in items], {"pty-cpv": ["Communist Party of Vietnam", "CPV"]})
+    names = sorted(e.name for e in events)
+    assert names == ["CPV delegation visit to Laos, 8–10 Aug 2023", "Mekong Parties Summit",
+                     "briefing in Hanoi, 2 Mar 2024"]

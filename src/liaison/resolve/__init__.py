@@ -97,7 +97,8 @@ def _resolve(store, documents: set[str] | None) -> ResolveReport:
         stale_events, ev_scope = set(), {e.ref for e in doc_events}
     ev_scope, ev_sub, ev_mine, resolved = _settle(
         "event", doc_events, ev_scope, old_event, stale_events, judged, ev_finder, documents, partial,
-        lambda sub, mine: build_events(jm.regroup(cluster_events(sub, doc_events), mine, "event", outcomes)),
+        lambda sub, mine: build_events(jm.regroup(cluster_events(sub, doc_events), mine, "event", outcomes),
+                                       _organizer_names(record, found, {e.organizer for e in sub})),
         lambda wider: inc.event_scope(doc_events, old_event, wider, ev_links))
     event_status = jm.amend(resolved, ev_mine, "event", outcomes, jm.Finder(ev_sub))
     new_event = {ref: ev.id for ev in resolved for ref in ev.members}
@@ -177,6 +178,16 @@ def _same_base(built: list, old_of: dict, scope: set, stale: set) -> set:
     bases = {inc.base_id(t.id) for t in built} | {inc.base_id(i) for i in stale}
     bases |= {inc.base_id(old_of[r]) for r in scope if old_of.get(r)}
     return {ref for ref, old in old_of.items() if ref not in scope and old and inc.base_id(old) in bases}
+
+
+def _organizer_names(record, found, ids: set) -> dict:
+    """Each organizer's name and aliases: from the entities just resolved, else from the record."""
+    ids = ids - {None}
+    names = {e.id: [e.name, *e.aliases] for e in found if e.id in ids}
+    missing = ids - set(names)
+    if missing:
+        names.update({e["id"]: [e["name"], *(e["aliases"] or [])] for e in record.entities_by_ids(missing)})
+    return names
 
 
 def _reseries(record, organizers: set) -> list[Series]:

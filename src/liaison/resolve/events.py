@@ -11,6 +11,7 @@ form a series. A pure function of the set of its inputs.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -148,8 +149,10 @@ def resolve_events(items: list[DocEvent], organizer_names: dict | None = None) -
     return events, find_series(events, organizer_names)
 
 
-def build_events(clusters: list[list[DocEvent]]) -> list[Event]:
-    return unique_ids([_event(m) for m in sorted(clusters, key=lambda m: min(e.ref for e in m))])
+def build_events(clusters: list[list[DocEvent]], organizer_names: dict | None = None) -> list[Event]:
+    """One event per cluster; ``organizer_names`` (id -> names) lets a bare 'briefing' say whose it was."""
+    return unique_ids([_event(m, organizer_names or {})
+                       for m in sorted(clusters, key=lambda m: min(e.ref for e in m))])
 
 
 def find_series(events: list[Event], organizer_names: dict | None = None) -> list[Series]:
@@ -262,7 +265,7 @@ def _most(values, key=None):
     return sorted(counts, key=lambda v: (-counts[v], key(v) if key else str(v)))[0]
 
 
-def _event(members: list[DocEvent]) -> Event:
+def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Event:
     kinds = Counter(m.kind for m in members if m.kind not in GENERIC_KINDS) or Counter(m.kind for m in members)
     kind = sorted(kinds, key=lambda k: (-kinds[k], k))[0]
     names = Counter(m.name for m in members)
@@ -277,14 +280,64 @@ def _event(members: list[DocEvent]) -> Event:
         end = start
     country = _most([m.country for m in members])
     organizer = _most([m.organizer for m in members])
+    place = _most([m.place for m in members], key=lambda p: (-len(p), p))
+    if not words(name) or not (set(fold(name).split()) - GENERIC - DURATION_WORDS):
+        name = describe(name, kind, place, country, start, end, (organizer_names or {}).get(organizer))
     year = start.year if start else ""
     digest = hashlib.sha1(f"{kind}|{fold(name)}|{year}|{country or ''}".encode()).hexdigest()[:6]
     return Event(
         id=f"evt-{slug(name, 24)}-{digest}", kind=kind, name=name,
         aliases=sorted({n for m in members for n in (m.name, *m.aliases)} - {name}),
-        start=start, end=end, place=_most([m.place for m in members], key=lambda p: (-len(p), p)),
+        start=start, end=end, place=place,
         country=country, format=_most([m.format for m in members]), organizer=organizer,
         edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members))
+
+
+DURATION_WORDS = {"delegation", "party", "official", "working", "goodwill", "state", "trip", "seminar", "training",
+                  "workshop", "programme", "program", "session", "plenum", "symposium", "convention", "first", "last",
+                  "latest", "recent", "upcoming", "political", "joint"} | {f"{n}-day" for n in (
+                  "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")}
+EVENT_NOUNS = {"meeting", "summit", "dialogue", "forum", "conference", "congress", "briefing", "visit", "talks",
+               "seminar", "symposium", "training", "workshop", "programme", "program", "session", "plenum",
+               "convention", "gathering", "trip", "event"}
+ARTICLES = re.compile(r"^(?:the|a|an|this|that|its|their)\s+", re.I)
+
+
+def describe(name: str, kind: str, place, country, start, end, organizer: list[str] | None) -> str:
+    """A name that says which event a bare 'briefing' or 'delegation' is: 'CPC delegation visit to Japan,
+    8-10 Aug 2023', from its kind, organizer, place or country and dates, as far as they are known."""
+    base = ARTICLES.sub("", name.strip())
+    if not set(fold(base).split()) & EVENT_NOUNS and kind != "other":
+        base = f"{base} {kind}"  # "delegation" -> "delegation visit"
+    if organizer:
+        short = next((n for n in organizer[1:] if re.fullmatch(r"[A-Z][A-Za-z]{2,7}", n)), organizer[0])
+        if fold(short) not in fold(base):
+            base = f"{short} {base}"
+    where = place or _country_name(country)
+    if where:
+        base += f" {'to' if kind == 'visit' else 'in'} {where}"
+    if start:
+        base += ", " + _days(start, end or start)
+    return base
+
+
+def _country_name(code: str | None) -> str | None:
+    if not code:
+        return None
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=code)
+    return (getattr(found, "common_name", None) or found.name) if found else None
+
+
+def _days(start: date, end: date) -> str:
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b}–{end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}"
 
 
 def _proper(name: str) -> bool:
