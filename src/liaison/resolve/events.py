@@ -310,8 +310,9 @@ def describe(name: str, kind: str, place, country, start, end, organizer: list[s
     if not set(fold(base).split()) & EVENT_NOUNS and kind != "other":
         base = f"{base} {kind}"  # "delegation" -> "delegation visit"
     if organizer:
-        short = next((n for n in organizer[1:] if re.fullmatch(r"[A-Z][A-Za-z]{2,7}", n)), organizer[0])
-        if fold(short) not in fold(base):
+        short = next((n for n in organizer[1:] if re.fullmatch(r"[A-Z][A-Za-z]{2,7}", n)),
+                     min(organizer, key=len))  # "CPV" before "Communist Party of Vietnam"
+        if len(short) <= 40 and fold(short) not in fold(base):
             base = f"{short} {base}"
     where = place or _country_name(country)
     if where:
