@@ -491,3 +491,21 @@ def test_an_event_held_ahead_of_another_and_editions_from_roman_numerals(extract
     assert any(p.event == workshop.id and p.entity == cpv and p.role == "organizer" for p in facts.participations)
     assert next(e for e in facts.events if "XXIV" in e.name).edition == 24
     assert all(e.edition != 1 for e in facts.events)  # his first online meeting, not the event's first edition
+
+
+def test_a_programme_an_endorsement_letter_and_an_envoy_are_events_with_their_figures(extractor):
+    text = ("The party said it would invite, and pay for, the visits of 2,500 young leaders from African parties "
+            "over the next three years.\n\n"
+            "Last year a group of 41 countries signed a letter supporting Hanoi's record on poverty relief, while "
+            "critics stayed silent.\n\n"
+            "Vietnam sent a special envoy to Angola to congratulate newly elected President Joao Lourenco.")
+    facts = extractor.extract(Document(source="t.txt", text=text, content_hash="x", published=date(2024, 5, 15)))
+    kinds = {e.kind: e for e in facts.events}
+    programme = kinds["programme"]
+    assert any(f.value == 2500 and f.event == programme.id for f in facts.figures)
+    letter = next(e for e in facts.events if e.name.startswith("letter supporting"))
+    assert any(f.value == 41 and f.event == letter.id for f in facts.figures)
+    envoy = next(e for e in facts.events if "envoy" in e.name)
+    assert envoy.kind == "visit" and envoy.country == "AGO"
+    host = next(e.id for e in facts.entities if e.type == "person" and e.country == "AGO")
+    assert any(p.event == envoy.id and p.entity == host and p.role == "host" for p in facts.participations)

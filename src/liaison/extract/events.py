@@ -90,6 +90,24 @@ VISITING = re.compile(
 SIGNED = re.compile(
     r"\bsigned\s+(?:a|an|the)\s+(?P<what>(?:[\w-]+\s+){0,3}?(?:agreement|memorandum(?:\s+of\s+understanding)?|accord|"
     r"pact|declaration|protocol|joint\s+statement))\b", re.I)
+# "would invite — meaning entirely fund — the visits of 15,000 leaders from foreign parties over the next five
+# years": a programme, with its target and span
+PROGRAMME = re.compile(
+    r"\b(?:invite|invites|invited|fund|funds|funded|sponsor|sponsors|host|hosts|train|trains|bring|brings)\b"
+    r"[^.;]{0,40}?\b(?P<what>(?:the\s+)?(?:visits?|training|trips?)\s+of\s+(?P<n>\d[\d,]*|[a-z]+\s+(?:hundred|thousand))"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:leaders|officials|members|cadres|politicians|delegates)\b[^.;]{0,40}?)"
+    r"\s+(?:over|in|during|within)\s+the\s+(?:next|coming|following)\s+(?:\w+\s+)?years?\b", re.I)
+# "Beijing sent a special envoy to Zimbabwe to congratulate …": the envoy's visit
+ENVOY = re.compile(r"\b(?:sent|sends|dispatched|will\s+send)\s+(?:a|an|its|his|her|their)\s+(?P<what>(?:special\s+|personal\s+)?"
+                   r"(?:envoy|emissary|representative))\s+to\s+(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)")
+CONGRATULATED = re.compile(r"\bto\s+congratulate\s+(?:the\s+)?(?:new(?:ly[- ]elected)?\s+|re-?elected\s+)?"
+                           r"(?:[A-Z][\w-]*\s+){0,3}$")
+# "a group of 37 countries signed a letter supporting X": an endorsement and its signatories
+ENDORSED = re.compile(
+    r"\b(?P<who>(?:a\s+group\s+of\s+)?\d+\s+(?:countries|parties|states|governments|organi[sz]ations))\s+"
+    r"(?:have\s+|had\s+)?(?:signed|issued|sent|backed)\s+(?:a|an|the)\s+(?P<what>(?:joint\s+|open\s+)?"
+    r"(?:letter|statement|declaration|appeal)\s+(?:supporting|backing|in\s+support\s+of|praising|"
+    r"defending|endorsing)\s+[^.;]{3,120}?)(?=[.;,]|\s+while\b|\s+as\b|$)", re.I)
 HELD_TALKS = re.compile(r"\b(?:held|hold|holds|holding|began|opened|concluded)\s+(?:\w+\s+){0,2}?(?P<trig>talks)\b")
 VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
 VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
@@ -317,6 +335,18 @@ def find_mentions(text: str, known_places: set[str] = frozenset()) -> list[Menti
         if not any(x.start <= m.start("what") < x.end for x in mentions):
             mentions.append(Mention(m.start("what"), m.end("what"), "other", f"signing of {m.group('what')}", False,
                                     False))
+    for m in PROGRAMME.finditer(text):
+        if not any(x.start <= m.start("what") < x.end for x in mentions):
+            what = re.sub(r"^the\s+", "", m.group("what").strip())
+            mentions.append(Mention(m.start("what"), m.end(), "programme", what, False, False))
+    for m in ENVOY.finditer(text):
+        if not any(x.start <= m.start("what") < x.end for x in mentions):
+            mentions.append(Mention(m.start("what"), m.end(), "visit", f"{m.group('what')} visit to {m.group('place')}",
+                                    False, False, place=m.group("place") if m.group("place") in known_places else None))
+    for m in ENDORSED.finditer(text):
+        if not any(x.start <= m.start("what") < x.end for x in mentions):
+            what = m.group("what").strip().replace("“", "").replace("”", "")
+            mentions.append(Mention(m.start("who"), m.end("what"), "other", what, False, False))
     for m in HELD_TALKS.finditer(text):
         if not any(x.start <= m.start("trig") < x.end for x in mentions):
             mentions.append(Mention(m.start("trig"), m.end("trig"), "meeting", "talks", False, False))
@@ -781,7 +811,9 @@ class EventFinder:
                 role = None
                 if any(m.start <= s < m.end for m in in_sentence if m.named):
                     continue  # inside an event's own name
-                if (by := ORGANIZED_BY.search(text[max(s_start, s - 60):s])) or HOSTED_BY.search(
+                if CONGRATULATED.search(text[max(s_start, s - 60):s]):
+                    role = "host"  # "sent an envoy to Zimbabwe to congratulate new President X": X receives him
+                elif (by := ORGANIZED_BY.search(text[max(s_start, s - 60):s])) or HOSTED_BY.search(
                         text[max(s_start, s - 100):s]):
                     role = "host" if ent.type == "person" or not by or re.match(r"hosted", by.group(), re.I) \
                         else "organizer"
