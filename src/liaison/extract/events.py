@@ -889,6 +889,17 @@ class EventFinder:
                 out[k] = ParticipationFact(event=k[0], entity=ent.id, role=role, span=span)
                 if role == "organizer":
                     cluster.organizer = cluster.organizer or ent.id
+        for m in ENVOY.finditer(text):  # "Beijing sent a special envoy to …": the sender's country sends him
+            cluster = next((c for c in clusters if any(x.start == m.start("what") for x in c.mentions)), None)
+            s_start, _ = sents.of(m.start())
+            sender = [(a, b, ent) for a, b, ent in by_span if s_start <= a and b <= m.start()
+                      and not text[b:m.start()].strip(" ,")]
+            if cluster is None or not sender:
+                continue
+            _, _, ent = sender[-1]
+            if ent.type == "place" and ent.country:  # the capital for its country
+                ent = next((x for _, _, x in by_span if x.type == "country" and x.country == ent.country), ent)
+            add(cluster, ent, "delegation", (m.start(), m.end()), country_ok=True)
         self._sides(clusters, keys, out, by_span)
         for ev in events:
             c = next(c for c in clusters if keys[id(c)] == ev.id)
