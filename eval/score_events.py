@@ -25,7 +25,7 @@ import json
 import re
 import sqlite3
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +82,9 @@ def main(argv=None) -> int:
     per_doc = defaultdict(list)
     for r in conn.execute("SELECT document_id, key, name, start, country, event_id FROM doc_events"):
         per_doc[r["document_id"]].append(dict(r))
-    record = {r["id"]: dict(r) for r in conn.execute("SELECT id, name, start FROM events")}
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    record = {r["id"]: dict(r) for r in conn.execute(
+        "SELECT id, name, start, " + ("period" if "period" in columns else "NULL AS period") + " FROM events")}
 
     items = {}  # (file, gold key) -> the record event that holds that document's report of it
     names = {}
@@ -120,6 +122,16 @@ def main(argv=None) -> int:
                 dated_reports[e["event_id"]] |= bool(published or e["start"])
     datable = [eid for eid, dated in dated_reports.items() if dated and eid in record]
     with_start = sum(1 for eid in datable if record[eid]["start"])
+    placed = sum(1 for eid in datable if not record[eid]["start"] and record[eid]["period"])
+    # the issue's own measure: of the events some article dates (a gold start in any of its reports),
+    # how many the record gives a start
+    gold_dated = {g["key"] for d in gold_docs.values() for g in d.get("events") or [] if g.get("key") and g.get("start")}
+    holder = {}
+    for key in gold_dated:
+        held = Counter(eid for (f, k), eid in items.items() if k == key)
+        if held:
+            holder[key] = held.most_common(1)[0][0]
+    told_dated = sum(1 for key, eid in holder.items() if record.get(eid, {}).get("start"))
     multi = defaultdict(set)
     for (file, key), eid in items.items():
         multi[key].add(file)
@@ -127,7 +139,8 @@ def main(argv=None) -> int:
     whole = sum(1 for k in reported_often if len({items[(f, k)] for f in multi[k]}) == 1)
     result = {"pairs": len(items), "precision": precision, "recall": recall, "f1": f1,
               "events": len(record), "generic_names": generic, "datable": len(datable), "with_start": with_start,
-              "reported_by_several": len(reported_often), "kept_whole": whole}
+              "reported_by_several": len(reported_often), "kept_whole": whole, "placed_by_period": placed,
+              "dated_by_an_article": len(holder), "dated_by_an_article_with_start": told_dated}
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -137,7 +150,10 @@ def main(argv=None) -> int:
     print(f"  record events: {len(record)}; with a bare generic name: {len(generic)}"
           + (f" ({', '.join(generic)})" if generic else ""))
     share = with_start / len(datable) if datable else 1.0
-    print(f"  events a dated article reports: {len(datable)}, with a start: {with_start} ({share:.0%})")
+    told = told_dated / len(holder) if holder else 1.0
+    print(f"  events an article dates: {len(holder)}, with a start in the record: {told_dated} ({told:.0%})")
+    print(f"  events a dated article reports: {len(datable)}, with a start: {with_start} ({share:.0%}); "
+          f"the rest placed by a period (month, year or bounds): {placed} of {len(datable) - with_start}")
     if args.errors:
         by_event = defaultdict(set)
         for (file, key), eid in items.items():
@@ -149,6 +165,12 @@ def main(argv=None) -> int:
             if len(held) > 1:
                 print(f"  [split] {key} ({names[key]!r}) over {len(held)} events: "
                       + "; ".join(f"{record.get(e, {}).get('name')!r} ({len(fs)})" for e, fs in held.items()))
+        for key, eid in sorted(holder.items()):
+            if not record.get(eid, {}).get("start"):
+                print(f"  [no start] {names.get(key, key)!r}: an article dates it, the record does not")
+        for eid in sorted(datable):
+            if not record[eid]["start"]:
+                print(f"  [undated] {record[eid]['name']!r}: a dated article reports it, the record has no start")
         for eid, keys in sorted(by_event.items()):
             if len(keys) > 1:
                 print(f"  [merge] {record.get(eid, {}).get('name')!r} holds {', '.join(sorted(keys))}")

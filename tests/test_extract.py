@@ -509,3 +509,32 @@ def test_a_programme_an_endorsement_letter_and_an_envoy_are_events_with_their_fi
     assert envoy.kind == "visit" and envoy.country == "AGO"
     host = next(e.id for e in facts.entities if e.type == "person" and e.country == "AGO")
     assert any(p.event == envoy.id and p.entity == host and p.role == "host" for p in facts.participations)
+
+
+def test_an_event_told_without_its_day_carries_its_period(extractor):
+    text = ("The Workers Party of Lorien opened its doors to foreign delegates this week. Following the Workers "
+            "Party Congress in October, which re-elected its chairman, the party sent envoys abroad. "
+            "The Workers Party said it will host the upcoming Coastal Forum, and its leaders recalled the "
+            "Harbour Conference held in Tamsel last month.")
+    facts = extractor.extract(make_doc(text, published=date(2019, 1, 8)))
+    by = {e.name: e for e in facts.events}
+    congress = next(e for name, e in by.items() if "Congress" in name)
+    assert congress.start is None and congress.period == "2018-10"  # the October before publication
+    organizer = next(e for e in facts.entities if e.id == congress.organizer)
+    assert organizer.type == "party" and organizer.name.startswith("Workers Party")  # the party its name holds
+    forum = next(e for name, e in by.items() if "Coastal Forum" in name)
+    assert forum.period == "2019-01-08/.."  # told of before it happens
+    harbour = next(e for name, e in by.items() if "Harbour Conference" in name)
+    assert harbour.period == "2018-12"
+    # without a publication date the month stays, its year untold
+    facts = extractor.extract(make_doc(text))
+    congress = next(e for e in facts.events if "Congress" in e.name)
+    assert congress.period == "XXXX-10"
+
+
+def test_a_month_named_without_its_year_is_read_from_the_story_time(extractor):
+    text = ("The Liberal Forum met in Sofia from March 3 to 5, 2016, its first meeting after the Liberal "
+            "Congress in January. Delegates from 30 parties attended the Liberal Forum.")
+    facts = extractor.extract(make_doc(text, published=date(2020, 6, 1)))
+    congress = next(e for e in facts.events if "Congress" in e.name)
+    assert congress.period == "2016-01"  # the January of the story (2016), not of the publication (2020)

@@ -11,6 +11,7 @@ from conftest import SHARED
 from typer.testing import CliRunner
 
 from liaison.cli import app
+from liaison.model import period_text
 from liaison.resolve import DocEntity, DocEvent, resolve_entities, resolve_events
 from liaison.resolve.events import build_events
 
@@ -265,3 +266,58 @@ def test_an_event_with_a_bare_generic_name_is_named_by_its_kind_organizer_place_
     names = sorted(e.name for e in events)
     assert names == ["CPV delegation visit to Laos, 8–10 Aug 2023", "Mekong Parties Summit",
                      "briefing in Hanoi, 2 Mar 2024"]
+
+
+def test_an_unnumbered_congress_joins_the_one_edition_of_its_party_and_never_two():
+    wp = "pty-workers"
+    items = [DocEvent("a", "v1", "congress", "Workers Party Congress", (), None, None, None, None, None, wp, None,
+                      frozenset(), "XXXX-10"),  # "the Workers Party Congress in October", the year not told
+             DocEvent("b", "v1", "congress", "12th Congress of the Workers Party", (), None, None, None, "ZZA", None,
+                      wp, 12, frozenset(), "2019-10")]
+    events, _ = resolve_events(items)
+    assert [sorted(m[0] for m in e.members) for e in events] == [["a", "b"]]
+    assert events[0].period == "2019-10" and events[0].start is None
+    # a 13th congress in the record: "the party's congress" could be either, and joins neither
+    items.append(DocEvent("c", "v1", "congress", "13th Congress of the Workers Party", (), None, None, None, "ZZA",
+                          None, wp, 13, frozenset(), "2024-10"))
+    events, _ = resolve_events(items)
+    assert sorted(sorted(m[0] for m in e.members) for e in events) == [["a"], ["b"], ["c"]]
+    # a March report is not of an October congress, whatever else they share
+    march = [items[0], DocEvent("d", "v1", "congress", "Workers Party Congress", (), None, None, None, None, None, wp,
+                                None, frozenset(), "2019-03")]
+    assert len(resolve_events(march)[0]) == 2
+
+
+def test_an_event_without_a_day_carries_the_period_its_reports_allow():
+    def report(doc, period, start=None):
+        return DocEvent(doc, "v1", "summit", "Summit of Coastal Parties", (), start, start, None, None, None, None,
+                        None, frozenset(), period)
+
+    # a preview published on 24 Nov and a report published on 4 Dec: between the two
+    events, _ = resolve_events([report("a", "2017-11-24/.."), report("b", "../2017-12-04")])
+    assert len(events) == 1 and events[0].period == "2017-11-24/2017-12-04"
+    assert events[0].start is None
+    # a month told by one report wins over bounds; a day told by any report leaves no period
+    events, _ = resolve_events([report("a", "../2017-12-04"), report("b", "2017-11")])
+    assert events[0].period == "2017-11"
+    events, _ = resolve_events([report("a", "../2017-12-04"), report("b", None, date(2017, 11, 30))])
+    assert events[0].start == date(2017, 11, 30) and events[0].period is None
+    # a report placed before a day cannot be of an event weeks after it
+    events, _ = resolve_events([report("a", "../2017-06-01"), report("b", None, date(2017, 11, 30))])
+    assert len(events) == 2
+
+
+def test_period_text_says_how_sure_the_date_is():
+    assert period_text("2017-10") == "Oct 2017"
+    assert period_text("XXXX-10") == "October, year not told"
+    assert period_text("../2018-01-08") == "by 8 Jan 2018"
+    assert period_text("2017-11-24/..") == "after 24 Nov 2017"
+    assert period_text("2017-11-24/2017-12-04") == "between 24 Nov 2017 and 4 Dec 2017"
+    assert period_text(None) == ""
+
+
+def test_a_bare_briefing_with_one_participant_is_named_by_them_and_its_period():
+    items = [DocEvent("a", "v1", "briefing", "briefing", (), None, None, None, None, None, None, None,
+                      frozenset({"per-guo"}), "../2021-07-06")]
+    (event,), _ = resolve_events(items, {"per-guo": ["Guo Yezhou"]})
+    assert event.name == "briefing with Guo Yezhou, by 6 Jul 2021"

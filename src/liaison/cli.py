@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from liaison.config import Settings
-from liaison.model import disputed_units
+from liaison.model import disputed_units, period_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Liaison: an evidence-backed record of inter-party diplomacy.")
@@ -316,6 +316,8 @@ def show_event(store, event_id: str) -> None:
     for key in ("id", "kind", "start", "end", "place", "country", "format", "edition", "series_id", "sources"):
         if ev.get(key) not in (None, ""):
             out.print(Text(f"{key}: ", style="dim") + Text(str(ev[key])))
+    if not ev["start"] and ev.get("period"):  # no day told: when its sources place it
+        out.print(Text("when: ", style="dim") + Text(f"{period_text(ev['period'])} (no day given; EDTF {ev['period']})"))
     if ev["organizer_id"]:
         out.print(Text("organizer: ", style="dim") + Text(names.get(ev["organizer_id"], ev["organizer_id"])))
     if ev["aliases"]:
@@ -393,8 +395,8 @@ def events(db: Optional[str] = DbOption,
     table.add_column("name", ratio=1)
     for e in store.record().events(kind=kind, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
                                    limit=limit):
-        table.add_row(e["id"], e["kind"], str(e["start"] or ""), e["country"] or "", str(e["sources"]),
-                      Text(e["name"][:70]))
+        when = Text(str(e["start"])) if e["start"] else Text(period_text(e.get("period")), style="dim")
+        table.add_row(e["id"], e["kind"], when, e["country"] or "", str(e["sources"]), Text(e["name"][:70]))
     out.print(table)
 
 

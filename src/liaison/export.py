@@ -37,7 +37,8 @@ def record_dict(store: Store) -> dict:
     events = [{"id": e["id"], "kind": e["kind"], "name": e["name"], "aliases": e["aliases"],
                "start": _iso(e["start"]), "end": _iso(e["end"]), "place": e["place"], "country": e["country"],
                "format": e["format"], "organizer": e["organizer_id"], "series": e["series_id"],
-               "edition": e["edition"], "sources": e["sources"], "evidence": ev_evidence.get(e["id"], [])}
+               "edition": e["edition"], "period": e.get("period"), "sources": e["sources"],
+               "evidence": ev_evidence.get(e["id"], [])}
               for e in record.events()]
     quotes = [{"speaker": q["speaker"], "text": q["text"], "event": q["event"], "document": q["document_id"],
                "span": [q["start"], q["end"]]} for q in record.quotes()]
@@ -104,7 +105,7 @@ def _parquet_schemas():
         "events": pa.schema([("id", text), ("kind", text), ("name", text), ("aliases", strings),
                              ("start", pa.date32()), ("end", pa.date32()), ("place", text), ("country", text),
                              ("format", text), ("organizer", text), ("series", text), ("edition", pa.int32()),
-                             ("sources", pa.int32()), ("evidence", evidence)]),
+                             ("period", text), ("sources", pa.int32()), ("evidence", evidence)]),
         "series": pa.schema([("id", text), ("name", text), ("organizer_id", text)]),
         "participations": pa.schema([("event", text), ("entity", text), ("role", text), ("evidence", evidence)]),
         "quotes": pa.schema([("speaker", text), ("text", text), ("event", text), ("document", text),

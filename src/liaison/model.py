@@ -8,6 +8,7 @@ offsets into ``Document.text``, the cleaned text.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+import re
 from datetime import date
 
 Span = tuple[int, int]
@@ -20,6 +21,31 @@ EVENT_KINDS = (
 EVENT_FORMATS = ("in-person", "virtual", "hybrid")
 # Strongest first: where sources give one participant several roles, the first wins.
 ROLES = ("organizer", "host", "delegation", "speaker", "signatory", "attendee", "other")
+
+
+def period_text(period: str | None) -> str:
+    """An event's EDTF period as a reader says it: '2017-10' → 'Oct 2017', 'XXXX-10' → 'October, year
+    not told', '../2018-01-08' → 'by 8 Jan 2018', '2017-11-24/..' → 'after 24 Nov 2017',
+    '2017-11-24/2017-12-04' → 'between 24 Nov 2017 and 4 Dec 2017'; '' for none."""
+    if not period:
+        return ""
+
+    def day(iso: str) -> str:
+        d = date.fromisoformat(iso)
+        return f"{d.day} {d:%b %Y}"
+
+    if m := re.fullmatch(r"(\d{4})-(\d\d)", period):
+        return f"{date(int(m.group(1)), int(m.group(2)), 1):%b %Y}"
+    if m := re.fullmatch(r"XXXX-(\d\d)", period):
+        return f"{date(2000, int(m.group(1)), 1):%B}, year not told"
+    if "/" in period:
+        lo, hi = period.split("/", 1)
+        if lo == "..":
+            return f"by {day(hi)}"
+        if hi == "..":
+            return f"after {day(lo)}"
+        return f"between {day(lo)} and {day(hi)}"
+    return period
 
 
 @dataclass
@@ -80,6 +106,8 @@ class EventFact:
     edition: int | None = None
     aliases: list[str] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
+    # When it happened, where the text gives no day: EDTF, '2017-10', 'XXXX-10', '2017', '../2018-01-08'
+    period: str | None = None
 
 
 @dataclass

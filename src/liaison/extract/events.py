@@ -26,7 +26,7 @@ from liaison.extract.countries import Countries
 from liaison.extract.frames import read_frames
 from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
 from liaison.extract.spans import Sentences, SpanIndex, paragraphs
-from liaison.extract.timex import find_dates
+from liaison.extract.timex import FULL_MONTH, PREVIEW, PREVIEW_AFTER, find_dates, month_of
 from liaison.ingest.clean import DATELINE
 from liaison.model import ROLES, EntityFact, EventFact, ParticipationFact
 
@@ -199,6 +199,9 @@ class Cluster:
     edition: int | None = None
     cues: set = field(default_factory=set)
     years: set = field(default_factory=set)  # years its mentions were placed in without a full date
+    month: tuple | None = None  # (year or None, month): 'the Congress in October', no day given
+    year: int | None = None  # 'the XXV Congress in 2017': its year told, no day given
+    ahead: bool = False  # told of before it happened ('the upcoming meeting')
 
     @property
     def kind(self) -> str:
@@ -394,6 +397,9 @@ class EventFinder:
         clusters: list[Cluster] = []
         assigned: dict[int, Cluster] = {}
         cluster_of: dict[int, Cluster] = {}
+        # the narrative's time: a month named without its year ('the Congress in October') is read from
+        # the last full date told before it, else from the publication date
+        told = [(d.start, d.begin) for d in find_dates(text, published) if d.begin]
         for i, m in enumerate(mentions):
             s_start, s_end = sents.of(m.start)
             sentence = text[s_start:s_end]
@@ -422,6 +428,17 @@ class EventFinder:
             cluster_of[id(m)] = target
             if years and not any(d.begin for d in dates) and not m.anaphoric:
                 target.years |= years  # "in late 2017, when it organised the … Meeting": the year it belongs to
+            if not any(d.begin for d in dates) and target.month is None:  # its own month, even beside another event
+                lead = re.match(rf"(?:{FULL_MONTH}|last month|this month)[’']s\s+", text[m.start:m.end])
+                anchor = next((b for a, b in reversed(told) if a < m.start and m.start - a < 600), published)
+                target.month = month_of(text[max(s_start, m.start - 100):m.start + (lead.end() if lead else 0)],
+                                        text[m.end:min(s_end, m.end + 60)], anchor)
+            told_year = re.search(r"\b((?:19|20)\d\d)\b", m.name) or re.match(
+                r"\s*,?\s*(?:held\s+)?(?:in|of)\s+((?:19|20)\d\d)\b(?![-–/])", text[m.end:s_end])
+            if told_year and m.named and not any(d.begin for d in dates) and not elsewhere:
+                target.year = target.year or int(told_year.group(1))  # "the XXV Congress in 2017"
+            if PREVIEW.search(text[max(s_start, m.start - 60):m.start]) or PREVIEW_AFTER.match(text[m.end:s_end]):
+                target.ahead = True
             assigned[i] = target
             here = [x for x in mentions if s_start <= x.start < s_end]
             self._fill(target, m, text, s_start, s_end, sentence, dates, place, by_span,
@@ -442,7 +459,8 @@ class EventFinder:
                 end=(c.end or c.start).isoformat() if (c.end or c.start) else None, place=c.place,
                 country=c.country, format=c.format or ("in-person" if c.place else None), organizer=c.organizer,
                 edition=c.edition, aliases=sorted(set(names) - {c.name}),
-                mentions=sorted({(x.start, x.end) for x in c.mentions})))
+                mentions=sorted({(x.start, x.end) for x in c.mentions}),
+                period=None if c.start else self._period(c, published)))
         participations = self._participations(text, sents, clusters, keys, by_span, mentions, assigned, events,
                                               frames)
         by_id = {e.id: e for e in entities}
@@ -462,6 +480,42 @@ class EventFinder:
                 ev.country = by_id[ev.organizer].country
         self._home_side(events, participations, by_id)
         return events, participations
+
+    @staticmethod
+    def _main_party(bodies) -> EntityFact | None:
+        """The party an article names most often, when one clearly leads (more mentions than any other)."""
+        parties = sorted((len(ent.mentions), ent.id, ent) for ent in bodies if ent.type == "party")
+        if not parties or (len(parties) > 1 and parties[-1][0] == parties[-2][0]):
+            return None
+        return parties[-1][2]
+
+    @staticmethod
+    def _named_in(name: str, bodies) -> EntityFact | None:
+        """The party whose name or alias an event's name holds ('Communist Party Congress'), the longest
+        such name first; None when two parties' names fit equally."""
+        hits = [(len(n), ent) for ent in bodies for n in {ent.name, *ent.aliases}
+                if len(n) > 3 and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", name)]
+        if not hits:
+            return None
+        best = max(n for n, _ in hits)
+        top = {ent.id: ent for n, ent in hits if n == best}
+        return next(iter(top.values())) if len(top) == 1 else None
+
+    @staticmethod
+    def _period(c: Cluster, published: date | None) -> str | None:
+        """When an event without a day happened, as far as the text says, in EDTF (ISO 8601-2):
+        '2017-10' (the Congress in October), 'XXXX-10' (in October, year not told), '2017' (its one
+        year), else the side of the publication date it lies on: '../2018-01-08' (told of as past),
+        '2018-01-08/..' (told of before it happened)."""
+        if c.month and c.month[0]:
+            return f"{c.month[0]:04d}-{c.month[1]:02d}"
+        if c.year:
+            return str(c.year)
+        if c.month:
+            return f"XXXX-{c.month[1]:02d}"
+        if published is None:
+            return None
+        return f"{published.isoformat()}/.." if c.ahead else f"../{published.isoformat()}"
 
     @staticmethod
     def _home_side(events, participations, by_id) -> None:
@@ -732,6 +786,7 @@ class EventFinder:
                 out[k] = ParticipationFact(event=key, entity=ent.id, role=role, span=span)
 
         # organizers named inside an event's own name: "CCP and World Political Parties Summit"
+        bodies = list({id(ent): ent for _, _, ent in by_span if ent.type in ("party", "organization")}.values())
         for c in clusters:
             for x in c.mentions:
                 if not x.named:
@@ -740,6 +795,14 @@ class EventFinder:
                     if ent.type in ("party", "organization"):
                         add(c, ent, "organizer", (x.start, x.end))
                         c.organizer = c.organizer or ent.id
+                if c.organizer is None and c.kind in ("congress", "conference", "plenum"):
+                    # "the Communist Party Congress": a party the article names elsewhere, by a name it uses
+                    ent = self._named_in(x.name, bodies)
+                    if ent is None and re.fullmatch(r"(?:the\s+)?(?:\w+\s+)?Party\s+(?:National\s+)?Congress", x.name):
+                        ent = self._main_party(bodies)  # "the 19th Party Congress": the Party the article is about
+                    if ent is not None:
+                        add(c, ent, "organizer", (x.start, x.end))
+                        c.organizer = ent.id
         paras = Sentences(paragraphs(text), len(text))
 
         def para_has_event(p_start: int, p_end: int) -> bool:

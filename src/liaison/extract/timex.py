@@ -23,8 +23,9 @@ RANGE = re.compile(
     rf"\b(?:(?P<from>(?i:from|between))\s+)?(?:{WD})?(?:(?P<sm1>{MONTH})\s+(?P<sd1>{DAY})|(?P<sd2>{DAY})\s+(?P<sm2>{MONTH}))?"
     rf"(?(sm1)|(?(sd2)|(?P<sd3>{DAY})))\s*(?:to|until|through|-|–|—|(?(from)and|(?!)))\s*(?:{WD})?"
     rf"(?:(?P<em1>{MONTH})\s+(?P<ed1>{DAY})|(?P<ed2>{DAY})\s+(?P<em2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?\b")
-# "on February 15 and 16", "on 15 and 16 February": two days of one month
-PAIR = re.compile(rf"\b(?:(?P<m1>{MONTH})\s+(?P<d1>{DAY})\s+and\s+(?P<e1>{DAY})(?!\s*{MONTH})|"
+# "on February 15 and 16", "on 15 and 16 February", "from March 3 to 5, 2016": days of one month
+PAIR = re.compile(rf"\b(?:(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?P<join>\s+and\s+|\s*(?:to|through|until|-|–|—)\s*)"
+                  rf"(?P<e1>{DAY})(?!\s*{MONTH})(?!\d)|"
                   rf"(?P<d2>{DAY})\s+and\s+(?P<e2>{DAY})\s+(?P<m2>{MONTH}))(?:,?\s+(?P<y>{YEAR}))?\b"
                   r"(?!\s*(?:%|per\s*cent|[a-z]+(?<!in)(?<!at)(?<!and)(?<!on)(?<!with)(?<!under)\b))")
 SINGLE = re.compile(rf"\b{MD}\b")
@@ -105,7 +106,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
         month = m.group("m1") or m.group("m2")
         mo, first = _md(month, m.group("d1") or m.group("d2"))
         _, last = _md(month, m.group("e1") or m.group("e2"))
-        if not 0 < last - first <= 6:
+        linked_by_and = m.group("join") is None or "and" in m.group("join")
+        if not 0 < last - first <= (6 if linked_by_and else 30):  # "February 15 and 16"; "March 3 to 5"
             continue
         year = int(m.group("y")) if m.group("y") else None
         begin, finish = _with_year(mo, first, year, published), _with_year(mo, last, year, published)
@@ -156,3 +158,47 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
     for t in out:
         t.closing = bool(CLOSING.search(text[max(0, t.start - offset - 25):t.start - offset]))
     return sorted(out, key=lambda t: t.start)
+
+
+FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# "the Congress in October", "the plenum held in March 2018", "its meeting last month", "October's congress"
+MONTH_AFTER = re.compile(
+    rf"^\s*,?\s*(?:(?:was\s+|were\s+)?(?:held|convened|which\s+took\s+place|that\s+took\s+place)\s+)?"
+    rf"(?:(?:in|at)\s+(?:[A-Z][\w-]+\s+){{1,3}})?"
+    rf"(?:(?:in|during|of)\s+(?:early\s+|late\s+|mid-)?(?P<m>{FULL_MONTH})(?:\s+(?P<y>{YEAR}))?\b(?!\s*\d)"
+    rf"|(?P<rel>last|this|earlier\s+this)\s+month\b)")
+MONTH_BEFORE = re.compile(rf"(?:\b(?P<m>{FULL_MONTH})(?:\s+(?P<y>{YEAR}))?|\b(?P<rel>last|this)\s+month)[’']s\s+$")
+# an event told of before it happened: "the upcoming meeting", "will host the summit", "to be held in May"
+PREVIEW = re.compile(r"\b(?:(?:upcoming|forthcoming|coming|next|planned|proposed)\s+(?:[\w-]+\s+){0,3}"
+                     r"|(?:will|shall|is\s+to|are\s+to|plans?\s+to|planning\s+to|set\s+to|going\s+to|preparing\s+to)\s+"
+                     r"(?:hold|host|convene|attend|open|organi[sz]e|stage|be\s+held\s+(?:at|in)|take\s+part\s+in)\s+"
+                     r"(?:[\w-]+\s+){0,4})$", re.I)
+PREVIEW_AFTER = re.compile(r"^\s*,?\s*(?:which\s+|that\s+)?(?:will|is\s+to|are\s+to|to)\s+(?:be\s+held|take\s+place|open)\b",
+                           re.I)
+
+
+def month_of(before: str, after: str, published: date | None) -> tuple[int | None, int] | None:
+    """The month an event mention is placed in without its day: 'the Congress in October' (the one
+    before publication, or after it when the text looks ahead), 'October's congress', 'last month'.
+    `before` is the text up to the mention's name, `after` the text that follows it. The year is None
+    when neither the text nor a publication date gives it."""
+    hit = MONTH_AFTER.match(after)
+    prefix = MONTH_BEFORE.search(before[-30:])
+    found = hit if hit and (hit.group("m") or hit.group("rel")) else prefix
+    if not found:
+        return None
+    if found.group("rel"):
+        if published is None:
+            return None
+        if found.group("rel").lower() == "last":
+            return (published.year - 1, 12) if published.month == 1 else (published.year, published.month - 1)
+        return published.year, published.month
+    month = MONTHS[found.group("m").lower()]
+    if found.group("y"):
+        return int(found.group("y")), month
+    if published is None:
+        return None, month
+    ahead = bool(PREVIEW.search(before[-60:]) or PREVIEW_AFTER.match(after))
+    if ahead:
+        return (published.year if month >= published.month else published.year + 1), month
+    return (published.year if month <= published.month else published.year - 1), month

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from liaison.resolve import incremental as inc
 from liaison.resolve import judgements as jm
 from liaison.resolve.entities import DocEntity, Entity, build_entities, cluster_entities, resolve_entities
-from liaison.resolve.events import DocEvent, Event, Series, build_events, cluster_events, find_series, resolve_events
+from liaison.resolve.events import (DocEvent, Event, Series, build_events, cluster_events, find_series,
+                                    resolve_events, words)
 
 __all__ = ["resolve", "ResolveReport", "resolve_entities", "resolve_events", "DocEntity", "DocEvent"]
 
@@ -83,7 +84,7 @@ def _resolve(store, documents: set[str] | None) -> ResolveReport:
         r["document_id"], r["key"], r["kind"], r["name"], tuple(r["aliases"] or ()), r["start"], r["end"],
         r["place"], r["country"], r["format"], member_of.get((r["document_id"], r["organizer_key"])),
         r["edition"], frozenset(member_of[(r["document_id"], k)] for k in r["participant_keys"]
-                                if member_of.get((r["document_id"], k)))) for r in rows]
+                                if member_of.get((r["document_id"], k))), r.get("period")) for r in rows]
     old_event = {(r["document_id"], r["key"]): r["event_id"] for r in rows}
     ev_finder = jm.Finder(doc_events)
     ev_links = _links(judged, "event", ev_finder)
@@ -98,7 +99,9 @@ def _resolve(store, documents: set[str] | None) -> ResolveReport:
     ev_scope, ev_sub, ev_mine, resolved = _settle(
         "event", doc_events, ev_scope, old_event, stale_events, judged, ev_finder, documents, partial,
         lambda sub, mine: build_events(jm.regroup(cluster_events(sub, doc_events), mine, "event", outcomes),
-                                       _organizer_names(record, found, {e.organizer for e in sub})),
+                                       _organizer_names(record, found, {e.organizer for e in sub} | {
+                                           p for e in sub if not e.organizer and not words(e.name)
+                                           for p in e.participants})),
         lambda wider: inc.event_scope(doc_events, old_event, wider, ev_links))
     event_status = jm.amend(resolved, ev_mine, "event", outcomes, jm.Finder(ev_sub))
     new_event = {ref: ev.id for ev in resolved for ref in ev.members}
@@ -196,7 +199,7 @@ def _reseries(record, organizers: set) -> list[Series]:
         return []
     names = {e["id"]: [e["name"], *(e["aliases"] or [])] for e in record.entities_by_ids(organizers)}
     events = [Event(r["id"], r["kind"], r["name"], list(r["aliases"] or []), r["start"], r["end"], r["place"],
-                    r["country"], r["format"], r["organizer_id"], r["edition"])
+                    r["country"], r["format"], r["organizer_id"], r["edition"], period=r.get("period"))
               for r in record.events_of_organizers(organizers)]
     series = find_series(events, names)
     record.replace_series(organizers, [{"id": s.id, "name": s.name, "organizer_id": s.organizer} for s in series],
@@ -252,4 +255,4 @@ def event_row(e: Event, status: str | None = None) -> dict:
     return {"id": e.id, "kind": e.kind, "name": e.name, "aliases": e.aliases, "start": e.start, "end": e.end,
             "place": e.place, "country": e.country, "format": e.format, "organizer_id": e.organizer,
             "series_id": e.series, "edition": e.edition, "sources": len({d for d, _ in e.members}),
-            "status": status}
+            "period": e.period, "status": status}

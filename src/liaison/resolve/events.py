@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+from liaison.model import period_text
 from liaison.resolve.entities import UnionFind, fold, slug, unique_ids
 
 # Words that say what kind of happening, how, or when, but not which one.
@@ -43,6 +44,7 @@ class DocEvent:
     organizer: str | None = None  # resolved entity id
     edition: int | None = None
     participants: frozenset = frozenset()  # resolved entity ids
+    period: str | None = None  # EDTF, when no day is told: '2017-10', '2017', 'XXXX-10', '../2018-01-08'
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -64,6 +66,7 @@ class Event:
     edition: int | None
     series: str | None = None
     members: list[tuple[str, str]] = field(default_factory=list)
+    period: str | None = None  # with no start: when its sources place it, in EDTF (see `period_of`)
 
 
 @dataclass
@@ -99,10 +102,50 @@ def kinds_agree(a: str, b: str) -> bool:
     return a == b or a in GENERIC_KINDS or b in GENERIC_KINDS
 
 
+def window(e: DocEvent) -> tuple[date | None, date | None]:
+    """The earliest and latest day a report allows its event: its days, else its period's bounds
+    ('2017-10' is 1-31 October 2017, '../2018-01-08' on or before that day); None where open."""
+    if e.start:
+        return e.start, e.end or e.start
+    return period_bounds(e.period)
+
+
+def period_bounds(period: str | None) -> tuple[date | None, date | None]:
+    if not period:
+        return None, None
+    if m := re.fullmatch(r"(\d{4})-(\d\d)", period):
+        y, mo = int(m.group(1)), int(m.group(2))
+        return date(y, mo, 1), date(y + mo // 12, mo % 12 + 1, 1) - timedelta(days=1)
+    if re.fullmatch(r"\d{4}", period):
+        return date(int(period), 1, 1), date(int(period), 12, 31)
+    if "/" in period:
+        lo, hi = period.split("/", 1)
+        return (None if lo in ("", "..") else date.fromisoformat(lo)), (None if hi in ("", "..") else date.fromisoformat(hi))
+    return None, None
+
+
+def months(e: DocEvent) -> set[int]:
+    """The months of the year a report places its event in, where it does ('XXXX-10': October)."""
+    if e.period and (m := re.fullmatch(r"XXXX-(\d\d)", e.period)):
+        return {int(m.group(1))}
+    lo, hi = window(e)
+    if lo and hi and (hi - lo).days < 62:
+        return {lo.month, hi.month} | ({(lo.month % 12) + 1} if (hi.year, hi.month) != (lo.year, lo.month) else set())
+    return set()
+
+
 def conflict(a: DocEvent, b: DocEvent) -> bool:
     if a.start and b.start:
         a_end, b_end = a.end or a.start, b.end or b.start
         if a.start > b_end + timedelta(days=2) or b.start > a_end + timedelta(days=2):
+            return True
+    elif a.period or b.period:  # "the Congress in October" is not a March meeting
+        (a_lo, a_hi), (b_lo, b_hi) = window(a), window(b)
+        slack = timedelta(days=3)
+        if (a_lo and b_hi and a_lo > b_hi + slack) or (b_lo and a_hi and b_lo > a_hi + slack):
+            return True
+        a_months, b_months = months(a), months(b)
+        if a_months and b_months and not a_months & b_months:
             return True
     if a.country and b.country and a.country != b.country:
         return True
@@ -125,27 +168,32 @@ def match_strength(a: DocEvent, b: DocEvent) -> int:
         return 2  # two summits on the same days; but two meetings in one week are often two meetings
     if a.edition and a.edition == b.edition and a.kind == b.kind and a.kind not in GENERIC_KINDS:
         return 1  # "the 19th Party Congress", "the 19th CPC National Congress"
+    if (a.kind == b.kind and a.kind not in GENERIC_KINDS | {"visit"} and a.organizer and a.organizer == b.organizer
+            and (a.edition is None) != (b.edition is None)):
+        return 1  # "the Communist Party Congress in October", one edition of that party's congresses
     shared = (a.participants & b.participants) - {a.organizer, b.organizer, None}
     return 1 if a.kind == b.kind and len(shared) >= 2 else 0
 
 
 def _compatible(x, y) -> bool:
-    (xs, xe, xc), (ys, ye, yc) = x, y
+    (xs, xe, xc, xn), (ys, ye, yc, yn) = x, y
     if xs and ys and (xs > ye + timedelta(days=2) or ys > xe + timedelta(days=2)):
+        return False
+    if xn and yn and xn != yn:  # two editions are never one event, not even through a third report
         return False
     return not (xc and yc and xc != yc)
 
 
 def _joined(x, y):
-    (xs, xe, xc), (ys, ye, yc) = x, y
+    (xs, xe, xc, xn), (ys, ye, yc, yn) = x, y
     starts = [d for d in (xs, ys) if d]
     ends = [d for d in (xe, ye) if d]
-    return (min(starts) if starts else None, max(ends) if ends else None, xc | yc)
+    return (min(starts) if starts else None, max(ends) if ends else None, xc | yc, xn | yn)
 
 
 def resolve_events(items: list[DocEvent], organizer_names: dict | None = None) -> tuple[list[Event], list[Series]]:
     """Cluster per-document events; ``organizer_names`` maps an organizer's id to its names and aliases."""
-    events = build_events(cluster_events(items))
+    events = build_events(cluster_events(items), organizer_names)
     return events, find_series(events, organizer_names)
 
 
@@ -200,7 +248,7 @@ def cluster_events(items: list[DocEvent], context: list[DocEvent] | None = None)
     # Strongest evidence first; a union that would put two dates or two countries
     # that disagree into one event is refused, so an undated report cannot chain
     # two editions together.
-    span = {e.ref: (e.start, e.end or e.start, {e.country} - {None}) for e in items}
+    span = {e.ref: (e.start, e.end or e.start, {e.country} - {None}, {e.edition} - {None}) for e in items}
 
     def join(a, b) -> None:
         ra, rb = uf.find(a), uf.find(b)
@@ -224,10 +272,21 @@ def cluster_events(items: list[DocEvent], context: list[DocEvent] | None = None)
             could_mean[undated].append(uf.find(other))
     ambiguous = {ref for ref, roots in could_mean.items()
                  if any(not _compatible(span[x], span[y]) for x in roots for y in roots if x < y)}
+    # So too a report without an edition number that could be more than one edition: "the party's
+    # congress" beside its 19th and its 20th joins neither.
+    edition = {e.ref: e.edition for e in items}
+    editions_meant = defaultdict(set)
+    for _, (a, b) in ordered:
+        if (edition[a] is None) != (edition[b] is None):
+            lone, other = (a, b) if edition[a] is None else (b, a)
+            editions_meant[lone].add(edition[other])
+    unnumbered = {ref for ref, eds in editions_meant.items() if len(eds) > 1}
     for _, (a, b) in ordered:
         if a in dated and b in dated:
             continue
         if (a in ambiguous and b in dated) or (b in ambiguous and a in dated):
+            continue
+        if (a in unnumbered and edition[b]) or (b in unnumbered and edition[a]):
             continue
         join(a, b)
     # An ambiguous report still joins the edition whose reports tell of the same other events as its own
@@ -282,7 +341,10 @@ def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Even
     organizer = _most([m.organizer for m in members])
     place = _most([m.place for m in members], key=lambda p: (-len(p), p))
     if not words(name) or not (set(fold(name).split()) - GENERIC - DURATION_WORDS):
-        name = describe(name, kind, place, country, start, end, (organizer_names or {}).get(organizer))
+        sole = {p for m in members for p in m.participants}
+        with_whom = (organizer_names or {}).get(next(iter(sole))) if not organizer and len(sole) == 1 else None
+        name = describe(name, kind, place, country, start, end, (organizer_names or {}).get(organizer),
+                        None if start else period_of([m.period for m in members]), with_whom)
     year = start.year if start else ""
     digest = hashlib.sha1(f"{kind}|{fold(name)}|{year}|{country or ''}".encode()).hexdigest()[:6]
     return Event(
@@ -290,7 +352,29 @@ def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Even
         aliases=sorted({n for m in members for n in (m.name, *m.aliases)} - {name}),
         start=start, end=end, place=place,
         country=country, format=_most([m.format for m in members]), organizer=organizer,
-        edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members))
+        edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members),
+        period=None if start else period_of([m.period for m in members]))
+
+
+def period_of(periods: list[str | None]) -> str | None:
+    """When an event none of whose reports gives its day happened, as far as they allow, in EDTF: the
+    month or year a report tells ('2017-10', '2017'), else the days between the latest report that
+    looks ahead to it and the earliest that tells of it as past ('2017-11-24/2017-12-04', '../2018-01-08'),
+    else a month without its year ('XXXX-10'). None when no report places it."""
+    periods = [p for p in periods if p]
+    for form in (r"\d{4}-\d\d", r"\d{4}"):
+        told = [p for p in periods if re.fullmatch(form, p)]
+        if told:
+            return _most(told)
+    bounds = [period_bounds(p) for p in periods if "/" in p]
+    lows = [lo for lo, _ in bounds if lo]
+    highs = [hi for _, hi in bounds if hi]
+    lo, hi = (max(lows) if lows else None), (min(highs) if highs else None)
+    if lo and hi and lo > hi:  # a report read as looking ahead that was not: the past reports win
+        lo = None
+    if lo or hi:
+        return f"{lo.isoformat() if lo else '..'}/{hi.isoformat() if hi else '..'}"
+    return _most([p for p in periods if p.startswith("XXXX-")])
 
 
 DURATION_WORDS = {"delegation", "party", "official", "working", "goodwill", "state", "trip", "seminar", "training",
@@ -303,9 +387,11 @@ EVENT_NOUNS = {"meeting", "summit", "dialogue", "forum", "conference", "congress
 ARTICLES = re.compile(r"^(?:the|a|an|this|that|its|their)\s+", re.I)
 
 
-def describe(name: str, kind: str, place, country, start, end, organizer: list[str] | None) -> str:
+def describe(name: str, kind: str, place, country, start, end, organizer: list[str] | None,
+             period: str | None = None, with_whom: list[str] | None = None) -> str:
     """A name that says which event a bare 'briefing' or 'delegation' is: 'CPC delegation visit to Japan,
-    8-10 Aug 2023', from its kind, organizer, place or country and dates, as far as they are known."""
+    8-10 Aug 2023', from its kind, organizer, place or country and dates, as far as they are known; with
+    no organizer, its one participant ('briefing with Guo Yezhou'); with no day, its period ('by 6 Jul 2021')."""
     base = ARTICLES.sub("", name.strip())
     if not set(fold(base).split()) & EVENT_NOUNS and kind != "other":
         base = f"{base} {kind}"  # "delegation" -> "delegation visit"
@@ -314,11 +400,15 @@ def describe(name: str, kind: str, place, country, start, end, organizer: list[s
                      min(organizer, key=len))  # "CPV" before "Communist Party of Vietnam"
         if len(short) <= 40 and fold(short) not in fold(base):
             base = f"{short} {base}"
+    elif with_whom and len(with_whom[0]) <= 40:  # "Liu Jianchao three-day visit", "briefing with Guo Yezhou"
+        base = f"{with_whom[0]} {base}" if kind == "visit" else f"{base} with {with_whom[0]}"
     where = place or _country_name(country)
     if where:
         base += f" {'to' if kind == 'visit' else 'in'} {where}"
     if start:
         base += ", " + _days(start, end or start)
+    elif period and (told := period_text(period)) and "not told" not in told:
+        base += ", " + told
     return base
 
 

@@ -108,6 +108,12 @@ def _raw_hash(conn: sa.Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN raw_hash VARCHAR(64)")
 
 
+def _periods(conn: sa.Connection) -> None:
+    for table in ("doc_events", "events"):
+        if "period" not in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN period VARCHAR(32)")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
@@ -117,6 +123,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (7, "judgements' outcomes, statuses of entities and events, overrides of other facts", _judgements),
     (8, "users who may write, by token hash; per-database secrets", _users),
     (9, "hash of each document's raw input, so re-ingest skips unchanged files before cleaning", _raw_hash),
+    (10, "the period of an event told without its day (EDTF), per report and per event", _periods),
 ]
 
 

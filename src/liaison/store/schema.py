@@ -104,6 +104,7 @@ doc_events = sa.Table(
     sa.Column("format", sa.String(16)),
     sa.Column("organizer_key", sa.String(32)),
     sa.Column("edition", sa.Integer),
+    sa.Column("period", sa.String(32)),  # EDTF, when no day is told: '2017-10', '../2018-01-08' (migration 10)
     sa.Column("spans", sa.JSON, nullable=False, default=list),
     sa.Column("event_id", sa.String(64), index=True),  # the resolved event
     sa.Column("extractor", sa.String(64), nullable=False),
@@ -151,6 +152,9 @@ entities = sa.Table(
     sa.Column("external_ids", sa.JSON, nullable=False, default=dict),
     sa.Column("documents", sa.Integer, nullable=False, default=0),  # how many documents name it (migration 4)
     sa.Column("status", sa.String(16)),  # None, "checked" or "rejected" by a judgement (migration 7)
+    # When an event without a start happened, as far as its sources allow, in EDTF (migration 10):
+    # '2017-10', '2017', 'XXXX-10', '2016/2018', '../2018-01-08'
+    sa.Column("period", sa.String(32)),
 )
 
 series = sa.Table(
@@ -176,6 +180,9 @@ events = sa.Table(
     sa.Column("edition", sa.Integer),
     sa.Column("sources", sa.Integer, nullable=False, default=0),  # how many documents report it (migration 4)
     sa.Column("status", sa.String(16)),  # None, "checked" or "rejected" by a judgement (migration 7)
+    # When an event without a start happened, as far as its sources allow, in EDTF (migration 10):
+    # '2017-10', '2017', 'XXXX-10', '2016/2018', '../2018-01-08'
+    sa.Column("period", sa.String(32)),
 )
 
 # An entity or event id that re-resolution retired, and the id its facts now carry,

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from liaison import __version__
+from liaison.model import period_text
 from liaison.store import Store
 from liaison.web.errors import NotFound
 
@@ -53,6 +54,7 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
     app.state.store = store or Store.open(db, create=False, read_only=read_only)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["version"] = __version__
+    app.state.templates.env.filters["period"] = period_text  # "2017-10" -> "Oct 2017"
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     modules = node_modules()
 
