@@ -400,8 +400,10 @@ def describe(name: str, kind: str, place, country, start, end, organizer: list[s
                      min(organizer, key=len))  # "CPV" before "Communist Party of Vietnam"
         if len(short) <= 40 and fold(short) not in fold(base):
             base = f"{short} {base}"
-    elif with_whom and len(with_whom[0]) <= 40:  # "Liu Jianchao three-day visit", "briefing with Guo Yezhou"
-        base = f"{with_whom[0]} {base}" if kind == "visit" else f"{base} with {with_whom[0]}"
+    elif with_whom:  # "CPC delegation visit", "Liu Jianchao three-day visit", "briefing with Guo Yezhou"
+        who = next((n for n in with_whom[1:] if re.fullmatch(r"[A-Z]{2}[A-Za-z]{1,6}", n)), with_whom[0])
+        if len(who) <= 40 and fold(who) not in fold(base):
+            base = f"{who} {base}" if kind == "visit" else f"{base} with {who}"
     where = place or _country_name(country)
     if where:
         base += f" {'to' if kind == 'visit' else 'in'} {where}"
