@@ -184,3 +184,23 @@ def test_review_queue_lists_the_two_spellings(tmp_path, extractor):
     curate.judge(store, "distinct", pair["a"], other=pair["b"], author="ana", why="two officials")
     assert not any({c["a"], c["b"]} == {pair["a"], pair["b"]} for c in curate.review_queue(store))
     store.close()
+
+
+def test_a_participations_role_is_corrected_from_the_command_line(db_url, extractor):
+    ingest(db_url)
+    store = Store.open(db_url)
+    try:
+        rec = store.record()
+        event = rec.events()[0]
+        part = next(p for p in rec.participations(event_id=event["id"]) if p["role"] != "speaker")
+        target = f"part:{event['id']}:{part['entity']}"
+        result = runner.invoke(app, ["correct", target, "role", "speaker", "--why", "gave the keynote", "--as", "ana",
+                                     "--db", db_url])
+        assert result.exit_code == 0, result.output
+        roles = {p["entity"]: p["role"] for p in rec.participations(event_id=event["id"])}
+        assert roles[part["entity"]] == "speaker"
+        # a role that is no participation's role is refused, naming the ones there are
+        result = runner.invoke(app, ["correct", target, "role", "admin", "--as", "ana", "--db", db_url])
+        assert result.exit_code != 0 and "organizer" in result.output
+    finally:
+        store.close()

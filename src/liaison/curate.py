@@ -28,7 +28,7 @@ class NotAllowed(JudgementError, PermissionError):
     """A judgement this person may not make (an editor undoing someone else's); the web answers 403."""
 
 
-ROLES = ("editor", "admin")  # the roles of liaison.store.users
+USER_ROLES = ("editor", "admin")  # the roles of liaison.store.users (not a participation's ROLES)
 
 
 def kind_of(target: str) -> str:
@@ -86,8 +86,8 @@ def undo(store, judgement_id: int, *, author: str, why: str = "", role: str = "a
     only their own judgements, an **admin** anyone's (else ``NotAllowed``). ``role`` is the
     author's; the default, admin, is for whoever holds the database itself (the Python API, the
     CLI over a database without users)."""
-    if role not in ROLES:
-        raise JudgementError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if role not in USER_ROLES:
+        raise JudgementError(f"role {role!r} is not one of {', '.join(USER_ROLES)}")
     record = store.record()
     earlier = record.judgement(judgement_id)
     if earlier is None:
