@@ -82,9 +82,7 @@ def main(argv=None) -> int:
     per_doc = defaultdict(list)
     for r in conn.execute("SELECT document_id, key, name, start, country, event_id FROM doc_events"):
         per_doc[r["document_id"]].append(dict(r))
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
-    record = {r["id"]: dict(r) for r in conn.execute(
-        "SELECT id, name, start, " + ("period" if "period" in columns else "NULL AS period") + " FROM events")}
+    record = {r["id"]: dict(r) for r in conn.execute("SELECT id, name, start, period FROM events")}
 
     items = {}  # (file, gold key) -> the record event that holds that document's report of it
     names = {}

@@ -7,9 +7,9 @@ offsets into ``Document.text``, the cleaned text.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 import re
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 
 Span = tuple[int, int]
 
@@ -46,6 +46,22 @@ def period_text(period: str | None) -> str:
             return f"after {day(lo)}"
         return f"between {day(lo)} and {day(hi)}"
     return period
+
+
+def period_bounds(period: str | None) -> tuple[date | None, date | None]:
+    """The first and last day an EDTF period allows: '2017-10' is 1-31 October 2017, '2017' the year,
+    '../2018-01-08' on or before that day; None where it is open (and for 'XXXX-10', whose year is untold)."""
+    if not period:
+        return None, None
+    if m := re.fullmatch(r"(\d{4})-(\d\d)", period):
+        y, mo = int(m.group(1)), int(m.group(2))
+        return date(y, mo, 1), date(y + mo // 12, mo % 12 + 1, 1) - timedelta(days=1)
+    if re.fullmatch(r"\d{4}", period):
+        return date(int(period), 1, 1), date(int(period), 12, 31)
+    if "/" in period:
+        lo, hi = period.split("/", 1)
+        return (None if lo in ("", "..") else date.fromisoformat(lo)), (None if hi in ("", "..") else date.fromisoformat(hi))
+    return None, None
 
 
 @dataclass

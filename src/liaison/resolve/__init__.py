@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from liaison.resolve import incremental as inc
 from liaison.resolve import judgements as jm
 from liaison.resolve.entities import DocEntity, Entity, build_entities, cluster_entities, resolve_entities
-from liaison.resolve.events import (DocEvent, Event, Series, build_events, cluster_events, find_series,
-                                    resolve_events, words)
+from liaison.resolve.events import (DocEvent, Event, Series, bare, build_events, cluster_events, find_series,
+                                    resolve_events)
 
 __all__ = ["resolve", "ResolveReport", "resolve_entities", "resolve_events", "DocEntity", "DocEvent"]
 
@@ -100,7 +100,7 @@ def _resolve(store, documents: set[str] | None) -> ResolveReport:
         "event", doc_events, ev_scope, old_event, stale_events, judged, ev_finder, documents, partial,
         lambda sub, mine: build_events(jm.regroup(cluster_events(sub, doc_events), mine, "event", outcomes),
                                        _organizer_names(record, found, {e.organizer for e in sub} | {
-                                           p for e in sub if not e.organizer and not words(e.name)
+                                           p for e in sub if not e.organizer and bare(e.name)
                                            for p in e.participants})),
         lambda wider: inc.event_scope(doc_events, old_event, wider, ev_links))
     event_status = jm.amend(resolved, ev_mine, "event", outcomes, jm.Finder(ev_sub))

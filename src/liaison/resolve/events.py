@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from liaison.model import period_text
+from liaison.model import period_bounds, period_text
 from liaison.resolve.entities import UnionFind, fold, slug, unique_ids
 
 # Words that say what kind of happening, how, or when, but not which one.
@@ -110,28 +110,18 @@ def window(e: DocEvent) -> tuple[date | None, date | None]:
     return period_bounds(e.period)
 
 
-def period_bounds(period: str | None) -> tuple[date | None, date | None]:
-    if not period:
-        return None, None
-    if m := re.fullmatch(r"(\d{4})-(\d\d)", period):
-        y, mo = int(m.group(1)), int(m.group(2))
-        return date(y, mo, 1), date(y + mo // 12, mo % 12 + 1, 1) - timedelta(days=1)
-    if re.fullmatch(r"\d{4}", period):
-        return date(int(period), 1, 1), date(int(period), 12, 31)
-    if "/" in period:
-        lo, hi = period.split("/", 1)
-        return (None if lo in ("", "..") else date.fromisoformat(lo)), (None if hi in ("", "..") else date.fromisoformat(hi))
-    return None, None
-
-
 def months(e: DocEvent) -> set[int]:
     """The months of the year a report places its event in, where it does ('XXXX-10': October)."""
     if e.period and (m := re.fullmatch(r"XXXX-(\d\d)", e.period)):
         return {int(m.group(1))}
     lo, hi = window(e)
-    if lo and hi and (hi - lo).days < 62:
-        return {lo.month, hi.month} | ({(lo.month % 12) + 1} if (hi.year, hi.month) != (lo.year, lo.month) else set())
-    return set()
+    if not (lo and hi) or (hi - lo).days >= 62:  # a year or an open bound says nothing of the month
+        return set()
+    found, day = set(), lo
+    while day <= hi:
+        found.add(day.month)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return found
 
 
 def conflict(a: DocEvent, b: DocEvent) -> bool:
@@ -340,11 +330,12 @@ def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Even
     country = _most([m.country for m in members])
     organizer = _most([m.organizer for m in members])
     place = _most([m.place for m in members], key=lambda p: (-len(p), p))
-    if not words(name) or not (set(fold(name).split()) - GENERIC - DURATION_WORDS):
+    period = None if start else period_of([m.period for m in members])
+    if bare(name):
         sole = {p for m in members for p in m.participants}
         with_whom = (organizer_names or {}).get(next(iter(sole))) if not organizer and len(sole) == 1 else None
-        name = describe(name, kind, place, country, start, end, (organizer_names or {}).get(organizer),
-                        None if start else period_of([m.period for m in members]), with_whom)
+        name = describe(name, kind, place, country, start, end, (organizer_names or {}).get(organizer), period,
+                        with_whom)
     year = start.year if start else ""
     digest = hashlib.sha1(f"{kind}|{fold(name)}|{year}|{country or ''}".encode()).hexdigest()[:6]
     return Event(
@@ -352,8 +343,12 @@ def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Even
         aliases=sorted({n for m in members for n in (m.name, *m.aliases)} - {name}),
         start=start, end=end, place=place,
         country=country, format=_most([m.format for m in members]), organizer=organizer,
-        edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members),
-        period=None if start else period_of([m.period for m in members]))
+        edition=_most([m.edition for m in members]), members=sorted(m.ref for m in members), period=period)
+
+
+def bare(name: str) -> bool:
+    """A name that does not say which event it is: 'briefing', 'the delegation', 'four-day visit'."""
+    return not words(name) or not (set(fold(name).split()) - GENERIC - DURATION_WORDS)
 
 
 def period_of(periods: list[str | None]) -> str | None:
@@ -396,12 +391,11 @@ def describe(name: str, kind: str, place, country, start, end, organizer: list[s
     if not set(fold(base).split()) & EVENT_NOUNS and kind != "other":
         base = f"{base} {kind}"  # "delegation" -> "delegation visit"
     if organizer:
-        short = next((n for n in organizer[1:] if re.fullmatch(r"[A-Z][A-Za-z]{2,7}", n)),
-                     min(organizer, key=len))  # "CPV" before "Communist Party of Vietnam"
+        short = _abbreviation(organizer) or min(organizer, key=len)  # "CPV" before "Communist Party of Vietnam"
         if len(short) <= 40 and fold(short) not in fold(base):
             base = f"{short} {base}"
     elif with_whom:  # "CPC delegation visit", "Liu Jianchao three-day visit", "briefing with Guo Yezhou"
-        who = next((n for n in with_whom[1:] if re.fullmatch(r"[A-Z]{2}[A-Za-z]{1,6}", n)), with_whom[0])
+        who = _abbreviation(with_whom) or with_whom[0]
         if len(who) <= 40 and fold(who) not in fold(base):
             base = f"{who} {base}" if kind == "visit" else f"{base} with {who}"
     where = place or _country_name(country)
@@ -409,9 +403,16 @@ def describe(name: str, kind: str, place, country, start, end, organizer: list[s
         base += f" {'to' if kind == 'visit' else 'in'} {where}"
     if start:
         base += ", " + _days(start, end or start)
-    elif period and (told := period_text(period)) and "not told" not in told:
-        base += ", " + told
+    elif period and not period.startswith("XXXX"):  # a month whose year is untold does not say which event
+        base += ", " + period_text(period)
     return base
+
+
+def _abbreviation(names: list[str]) -> str | None:
+    """A short form among an entity's aliases ('CPV', 'Frelimo'), not a piece of its name ('Guo' of
+    'Guo Yezhou')."""
+    whole = set(fold(names[0]).split()) if names else set()
+    return next((n for n in names[1:] if re.fullmatch(r"[A-Z][A-Za-z]{2,7}", n) and fold(n) not in whole), None)
 
 
 def _country_name(code: str | None) -> str | None:
