@@ -538,3 +538,25 @@ def test_a_month_named_without_its_year_is_read_from_the_story_time(extractor):
     facts = extractor.extract(make_doc(text, published=date(2020, 6, 1)))
     congress = next(e for e in facts.events if "Congress" in e.name)
     assert congress.period == "2016-01"  # the January of the story (2016), not of the publication (2020)
+
+
+def test_days_without_a_year_and_a_trip_to_several_countries(extractor):
+    text = ("Hanoi, Dec 2: The Communist Party of Vietnam will hold a Forum of Mekong Parties from November 30 "
+            "to December 3 in Hanoi, its organisers said.\n\n"
+            "Last month, a party delegation travelled to brief ministers in Laos, Cambodia and Thailand about the "
+            "forum. On November 24, the party held a press briefing on the forum.")
+    facts = extractor.extract(make_doc(text))  # no publication date, and no year anywhere
+    forum = next(e for e in facts.events if "Forum of Mekong Parties" in e.name)
+    assert forum.start is None and forum.period == "XXXX-11-30/XXXX-12-03"  # not the dateline's day
+    briefing = next(e for e in facts.events if e.kind == "briefing")
+    assert briefing.period == "XXXX-11-24"
+    trip = next(e for e in facts.events if e.kind == "visit")
+    assert trip.countries == ["LAO", "KHM", "THA"] and trip.country is None
+    assert trip.place == "Laos, Cambodia and Thailand"
+    hosts = {e.country for p in facts.participations if p.event == trip.id and p.role == "host"
+             for e in facts.entities if e.id == p.entity}
+    assert hosts == {"LAO", "KHM", "THA"}
+    # with the year told elsewhere in the story, the days become dates
+    dated = extractor.extract(make_doc(text.replace("in Hanoi, its", "in Hanoi in 2019, its")))
+    forum = next(e for e in dated.events if "Forum of Mekong Parties" in e.name)
+    assert (forum.start, forum.end) == ("2019-11-30", "2019-12-03")

@@ -321,3 +321,52 @@ def test_a_bare_briefing_with_one_participant_is_named_by_them_and_its_period():
                       frozenset({"per-guo"}), "../2021-07-06")]
     (event,), _ = resolve_events(items, {"per-guo": ["Guo Yezhou"]})
     assert event.name == "briefing with Guo Yezhou, by 6 Jul 2021"
+
+
+def test_days_told_without_their_year_take_the_year_another_report_gives():
+    def report(doc, period, start=None, country="VNM"):
+        return DocEvent(doc, "v1", "forum", "Forum of Mekong Parties", (), start, start, None, country, None, None,
+                        None, frozenset(), period)
+
+    # one paper gives the days but no year, the other the year: the days in that year
+    events, _ = resolve_events([report("a", "XXXX-11-30/XXXX-12-03"), report("b", "2017")])
+    assert len(events) == 1 and (events[0].start, events[0].end) == (date(2017, 11, 30), date(2017, 12, 3))
+    assert events[0].period is None
+    # an open bound settles the year too: the latest one before it
+    events, _ = resolve_events([report("a", "XXXX-11-30/XXXX-12-03"), report("b", "../2018-01-08")])
+    assert events[0].start == date(2017, 11, 30)
+    # alone, the days stay without a year, and say so
+    events, _ = resolve_events([report("a", "XXXX-11-30/XXXX-12-03")])
+    assert events[0].start is None and events[0].period == "XXXX-11-30/XXXX-12-03"
+    assert period_text(events[0].period) == "30 Nov–3 Dec, year not told"
+    assert period_text("XXXX-11-24") == "24 Nov, year not told"
+    # days in November and December are no July forum, whatever its year
+    events, _ = resolve_events([report("a", "XXXX-11-30/XXXX-12-03"), report("b", None, date(2019, 7, 6))])
+    assert len(events) == 2
+
+
+def test_a_visit_is_known_by_who_went_where():
+    def visit(doc, key, name, start=None, country=None, countries=(), who=("per-tran",), kind="visit"):
+        return DocEvent(doc, key, kind, name, (), start, start, None, country, None, None, None,
+                        frozenset(who), None, tuple(countries))
+
+    items = [
+        # one paper: the three-day visit and, the next day, a meeting in the capital
+        visit("a", "v1", "three-day visit", date(2023, 5, 8), "LAO"),
+        visit("a", "v2", "meeting between Tran Van Minh and the Lao foreign minister", date(2023, 5, 9), "LAO",
+              kind="meeting"),
+        # another, undated: the same visitor's visit to Laos
+        visit("b", "v1", "Tran Van Minh visit to Laos", country="LAO"),
+        # a trip to three other countries by a delegation of the same department, undated
+        visit("b", "v2", "Organisation Department delegation", countries=("KIR", "SLB", "PNG"), who=("org-od",)),
+        # an undated visit by a delegation of that department to somewhere not said
+        visit("c", "v1", "Organisation Department delegation", who=("org-od",)),
+        # a visit to India by the same department
+        visit("d", "v1", "Organisation Department delegation visit", date(2018, 6, 1), "IND", who=("org-od",)),
+    ]
+    events, _ = resolve_events(items)
+    groups = sorted(sorted(e.members) for e in events)
+    assert [("a", "v1"), ("b", "v1")] in groups  # the undated report joins the visit, not the meeting
+    assert [("a", "v2")] in groups  # the paper told the visit and the meeting apart: they stay apart
+    assert [("b", "v2")] in groups  # a trip to the Pacific is no visit to India, nor a visit to nowhere known
+    assert len(events) == 5

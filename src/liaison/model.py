@@ -38,6 +38,12 @@ def period_text(period: str | None) -> str:
         return f"{date(int(m.group(1)), int(m.group(2)), 1):%b %Y}"
     if m := re.fullmatch(r"XXXX-(\d\d)", period):
         return f"{date(2000, int(m.group(1)), 1):%B}, year not told"
+    if days := yearless_days(period):
+        (m1, d1), (m2, d2) = days
+        first, last = date(2000, m1, d1), date(2000, m2, d2)
+        told = f"{d1} {first:%b}" if days[0] == days[1] else (
+            f"{d1}–{d2} {last:%b}" if m1 == m2 else f"{d1} {first:%b}–{d2} {last:%b}")
+        return f"{told}, year not told"
     if "/" in period:
         lo, hi = period.split("/", 1)
         if lo == "..":
@@ -51,7 +57,7 @@ def period_text(period: str | None) -> str:
 def period_bounds(period: str | None) -> tuple[date | None, date | None]:
     """The first and last day an EDTF period allows: '2017-10' is 1-31 October 2017, '2017' the year,
     '../2018-01-08' on or before that day; None where it is open (and for 'XXXX-10', whose year is untold)."""
-    if not period:
+    if not period or "XXXX" in period:
         return None, None
     if m := re.fullmatch(r"(\d{4})-(\d\d)", period):
         y, mo = int(m.group(1)), int(m.group(2))
@@ -62,6 +68,34 @@ def period_bounds(period: str | None) -> tuple[date | None, date | None]:
         lo, hi = period.split("/", 1)
         return (None if lo in ("", "..") else date.fromisoformat(lo)), (None if hi in ("", "..") else date.fromisoformat(hi))
     return None, None
+
+
+YEARLESS_DAY = r"XXXX-(\d\d)-(\d\d)"
+
+
+def yearless_days(period: str | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The (month, day) of the first and last day of a period told without its year: 'XXXX-11-24' (on
+    November 24), 'XXXX-11-30/XXXX-12-03' (from November 30 to December 3); None for any other period."""
+    if not period:
+        return None
+    if m := re.fullmatch(rf"{YEARLESS_DAY}(?:/{YEARLESS_DAY})?", period):
+        first = int(m.group(1)), int(m.group(2))
+        return first, ((int(m.group(3)), int(m.group(4))) if m.group(3) else first)
+    return None
+
+
+def days_in_year(period: str | None, year: int) -> tuple[date, date] | None:
+    """A period told without its year, placed in the year another source gives: 'XXXX-11-30/XXXX-12-03'
+    in 2017 is 30 Nov to 3 Dec 2017 (a span over New Year ends in the next); None if it is not such a
+    period or the day does not exist that year (29 February)."""
+    days = yearless_days(period)
+    if days is None:
+        return None
+    (m1, d1), (m2, d2) = days
+    try:
+        return date(year, m1, d1), date(year + ((m2, d2) < (m1, d1)), m2, d2)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -124,6 +158,8 @@ class EventFact:
     mentions: list[Span] = field(default_factory=list)
     # When it happened, where the text gives no day: EDTF, '2017-10', 'XXXX-10', '2017', '../2018-01-08'
     period: str | None = None
+    # A trip to several countries ('in Japan, South Korea and Mongolia'): each, in order; its country is None
+    countries: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from liaison.extract.lexicon import EVENT_KINDS, ORDINALS
 from liaison.extract.spans import Sentences, SpanIndex, paragraphs
 from liaison.extract.timex import FULL_MONTH, PREVIEW, PREVIEW_AFTER, find_dates, month_of
 from liaison.ingest.clean import DATELINE
-from liaison.model import ROLES, EntityFact, EventFact, ParticipationFact
+from liaison.model import ROLES, EntityFact, EventFact, ParticipationFact, days_in_year
 
 TRIGGERS = ["press conference", "news conference", "summit", "dialogue", "meeting", "talks", "visit", "forum",
             "symposium", "seminar", "briefing", "congress", "conference", "convention", "plenum",
@@ -110,6 +110,7 @@ ENDORSED = re.compile(
     r"defending|endorsing)\s+[^.;]{3,120}?)(?=[.;,]|\s+while\b|\s+as\b|$)", re.I)
 HELD_TALKS = re.compile(r"\b(?:held|hold|holds|holding|began|opened|concluded)\s+(?:\w+\s+){0,2}?(?P<trig>talks)\b")
 VISITED = re.compile(r"\b(?:travelled|traveled|went)\s+to\s+(?:\w+\s+){0,4}?(?:in\s+)?(?P<place>[A-Z][\w-]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w-]+){0,5})")
+FOR_A = re.compile(r"\b(?:for|on|during)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,3}$", re.I)  # "… for a three-day visit"
 VIRTUAL = re.compile(r"\b(online|virtual(?:ly)?|video[- ]?link|via video|videoconference|video conference|by video)\b", re.I)
 HYBRID = re.compile(r"\b(mostly[- ]virtual|hybrid|partly[- ]virtual|in person and online|online and in person|mostly online)\b", re.I)
 ORGANIZED_BY = re.compile(r"\b(?:organi[sz]ed|arranged|hosted|convened|sponsored|held|run)\s+by\s+(?:the\s+)?"
@@ -201,6 +202,8 @@ class Cluster:
     years: set = field(default_factory=set)  # years its mentions were placed in without a full date
     month: tuple | None = None  # (year or None, month): 'the Congress in October', no day given
     year: int | None = None  # 'the XXV Congress in 2017': its year told, no day given
+    days: tuple | None = None  # ((11, 30), (12, 3)): 'from November 30 to December 3', its year not known
+    tour: tuple = ()  # ('JPN', 'KOR', 'MNG'): the countries of one trip ('in Japan, South Korea and Mongolia')
     ahead: bool = False  # told of before it happened ('the upcoming meeting')
 
     @property
@@ -400,6 +403,9 @@ class EventFinder:
         # the narrative's time: a month named without its year ('the Congress in October') is read from
         # the last full date told before it, else from the publication date
         told = [(d.start, d.begin) for d in find_dates(text, published) if d.begin]
+        # "Beijing, Dec 2:" dates the report, not its event: without its year it places nothing
+        dateline = next(((a + m.start("date"), a + m.end("date")) for a, b in paragraphs(text)[:3]
+                         if (m := DATELINE.match(text[a:b]))), None)
         for i, m in enumerate(mentions):
             s_start, s_end = sents.of(m.start)
             sentence = text[s_start:s_end]
@@ -409,6 +415,8 @@ class EventFinder:
                         REPORTED_ON.search(text[max(s_start, d.start - 30):d.start]):
                     if d.begin:  # not this event's date, but its year still places the sentence
                         others.add(d.begin.year)
+                elif d.begin is None and dateline and dateline[0] <= d.start < dateline[1]:
+                    continue
                 else:
                     dates.append(d)
             place = self._place(text, m, s_start, s_end, places)
@@ -447,6 +455,10 @@ class EventFinder:
         clusters = [c for c in clusters if not all(x.anaphoric for x in c.mentions) or c.start or c.place]
         clusters = self._fold_into_main(clusters)
         self._lead_date(text, clusters, published)
+        for c in clusters:  # "from November 30 to December 3" in a story that tells its year elsewhere
+            year = c.year or (c.month[0] if c.month else None) or (min(c.years) if len(c.years) == 1 else None)
+            if c.start is None and c.days and year and (placed := days_in_year(self._period(c, None), year)):
+                c.start, c.end = placed
         position = {id(m): i for i, m in enumerate(mentions)}
         assigned = {position[id(m)]: c for c in clusters for m in c.mentions}
         events, keys = [], {}
@@ -459,7 +471,7 @@ class EventFinder:
                 end=(c.end or c.start).isoformat() if (c.end or c.start) else None, place=c.place,
                 country=c.country, format=c.format or ("in-person" if c.place else None), organizer=c.organizer,
                 edition=c.edition, aliases=sorted(set(names) - {c.name}),
-                mentions=sorted({(x.start, x.end) for x in c.mentions}),
+                mentions=sorted({(x.start, x.end) for x in c.mentions}), countries=list(c.tour),
                 period=None if c.start else self._period(c, published)))
         participations = self._participations(text, sents, clusters, keys, by_span, mentions, assigned, events,
                                               frames)
@@ -504,9 +516,13 @@ class EventFinder:
     @staticmethod
     def _period(c: Cluster, published: date | None) -> str | None:
         """When an event without a day happened, as far as the text says, in EDTF (ISO 8601-2):
-        '2017-10' (the Congress in October), 'XXXX-10' (in October, year not told), '2017' (its one
+        'XXXX-11-30/XXXX-12-03' (from November 30 to December 3, year not told), '2017-10' (the Congress
+        in October), 'XXXX-10' (in October, year not told), '2017' (its one
         year), else the side of the publication date it lies on: '../2018-01-08' (told of as past),
         '2018-01-08/..' (told of before it happened)."""
+        if c.days:  # 'XXXX-11-30/XXXX-12-03'
+            (m1, d1), (m2, d2) = c.days
+            return f"XXXX-{m1:02d}-{d1:02d}" + ("" if c.days[0] == c.days[1] else f"/XXXX-{m2:02d}-{d2:02d}")
         if c.month and c.month[0]:
             return f"{c.month[0]:04d}-{c.month[1]:02d}"
         if c.year:
@@ -571,8 +587,17 @@ class EventFinder:
                 continue
             s_start, s_end = sents.of(f.start)
             overlap = [m for m in mentions if m.start < f.end and f.start < m.end]
+            subject = []
             if not overlap and f.kind == "visit":  # "arrived in C … for a three-day visit": one visit
-                overlap = [m for m in described if s_start <= m.start < s_end and m.kind == "visit" and not m.place]
+                overlap = [m for m in described if s_start <= m.start < s_end and m.kind == "visit" and not m.place
+                           and FOR_A.search(text[max(s_start, m.start - 40):m.start])]
+                # "leads a delegation to visit China": the delegation's visit; "… the first time that a
+                # delegation had visited the region": the delegation it tells of, not a trip of its own
+                purpose = [m for m in described if m.kind == "visit" and s_start <= m.start and m.end <= f.start
+                           and re.fullmatch(r"\s+to\s+", text[m.end:f.start])]
+                subject = [m for m in described if m.kind == "visit" and s_start <= m.start and m.end <= f.start and
+                           re.fullmatch(r"\s*(?:(?:had|has|have|was|were|is|are|also)\s+){0,2}", text[m.end:f.start])]
+                overlap = overlap or purpose or subject
             # "During the visit, X met Y": a meeting inside the event being reported
             during = [m for m in mentions if s_start <= m.start < f.start and re.search(
                 r"\b(?:during|on the sidelines of|in the course of)\s+(?:the|a|this|their|his|her)?\s*$",
@@ -589,7 +614,7 @@ class EventFinder:
                 f.mention = min(overlap, key=lambda m: (m.kind != f.kind, m.start))
                 if f.kind == "meeting" and {"host", "attendee"} <= {r for _, r in f.roles} and not f.mention.named:
                     f.mention.sides = True
-                if f.place and not f.mention.place and f.mention.kind == f.kind:
+                if f.place and not f.mention.place and f.mention.kind == f.kind and not subject:
                     f.mention.place = f.place
                 continue
             f.mention = Mention(f.start, f.end, f.kind, f.name, False, False, place=f.place)
@@ -669,7 +694,7 @@ class EventFinder:
         """The place an event mention's sentence puts it in: 'in Beijing', 'in Sochi, Russia'."""
         if m.place:
             hit = self.countries.lookup(m.place)
-            return (m.place, hit.code if hit else None)
+            return (m.place, hit.code if hit else None, ())
         best = None
         for s, e, ent in places.between(s_start, s_end):
             if not (s_start <= s < s_end and re.search(r"\b(?:in|at|to|visiting)\s+$", text[max(s_start, s - 10):s])):
@@ -682,18 +707,43 @@ class EventFinder:
         if best is None:
             return None
         _, ent, e = best
+        tour = self._tour(text, ent, e, s_end, places)
+        if tour:  # "to brief politicians in Japan, South Korea and Mongolia": one trip, every country
+            return (f"{', '.join(n for n, _ in tour[:-1])} and {tour[-1][0]}", None, tuple(c for _, c in tour))
         country = ent.country
         follow = re.match(r",\s+([A-Z][\w ]+?)\b(?=[,.;]|\s+(?:on|in|at|under|with|for)\b)", text[e:e + 40])
         if follow and (hit := self.countries.lookup(follow.group(1))):
             country = country or hit.code
-        return (ent.name, country)
+        return (ent.name, country, ())
+
+    @staticmethod
+    def _tour(text, first, first_end, s_end, places) -> list[tuple[str, str]]:
+        """The countries a list names from `first` on ('Japan, South Korea and Mongolia'), when every item
+        is a country; [] for one place or a list that holds a city."""
+        if first.type != "country" or not first.country:
+            return []
+        found, at = [(first.name, first.country)], first_end
+        while True:
+            nxt = next(((s, e, ent) for s, e, ent in places.between(at, s_end) if s >= at), None)
+            if nxt is None:
+                break
+            s, e, ent = nxt
+            glue = re.fullmatch(r"\s*(,|,?\s+and)\s+(?:the\s+)?", text[at:s])
+            if not glue or ent.type != "country" or not ent.country:
+                break
+            found.append((ent.name, ent.country))
+            at = e
+            if "and" in glue.group(1):
+                break
+        codes = [c for _, c in found]
+        return found if len(found) > 1 and len(set(codes)) == len(codes) and "and" in text[first_end:at] else []
 
     def _fill(self, c: Cluster, m: Mention, text, s_start, s_end, sentence, dates, place, by_span,
               nearest_mention=lambda d: None) -> None:
         if place and not c.place and not m.anaphoric:
-            c.place, c.country = place[0], place[1]
-            if c.country is None:
-                hit = self.countries.lookup(place[0])
+            c.place, c.country, c.tour = place
+            if c.country is None and not c.tour:  # "Budapest", "Sochi, Russia": the country named last
+                hit = self.countries.lookup(place[0]) or self.countries.lookup(place[0].rsplit(",", 1)[-1].strip())
                 c.country = hit.code if hit else None
             if ent_country := next((ent.country for s, e, ent in by_span if text[s:e] == place[0] and ent.country), None):
                 c.country = c.country or ent_country
@@ -707,6 +757,9 @@ class EventFinder:
                 c.start, c.end = d.begin - timedelta(days=n - 1), d.begin
             elif nearest_mention(d) is m and (c.start is None or d.begin >= c.start):
                 c.end = d.begin
+        yearless = [d for d in dates if d.yearless and not d.closing]
+        if yearless and not near and not c.start and not c.days and not m.anaphoric:
+            c.days = min(yearless, key=lambda d: abs(d.start - m.start)).yearless
         if near and not c.start:
             d = min(near, key=lambda d: abs(d.start - m.start))
             c.start = d.begin
@@ -963,6 +1016,13 @@ class EventFinder:
             if ent.type == "place" and ent.country:  # the capital for its country
                 ent = next((x for _, _, x in by_span if x.type == "country" and x.country == ent.country), ent)
             add(cluster, ent, "delegation", (m.start(), m.end()), country_ok=True)
+        for c in clusters:  # a trip to several countries: each of them receives it
+            if c.tour and c.kind == "visit":
+                for code in c.tour:
+                    hit = next(((a, b, ent) for a, b, ent in by_span if ent.type == "country" and ent.country == code
+                                and (c.place or "").find(text[a:b]) >= 0), None)
+                    if hit:
+                        add(c, hit[2], "host", sents.of(hit[0]), country_ok=True)
         self._sides(clusters, keys, out, by_span)
         for ev in events:
             c = next(c for c in clusters if keys[id(c)] == ev.id)

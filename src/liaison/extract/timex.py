@@ -46,6 +46,9 @@ class Timex:
     finish: date | None
     text: str
     closing: bool = False  # "until Sunday", "ends on December 3": when something ends
+    # the (month, day) of its first and last day where no year is known to make it a date
+    # ("from November 30 to December 3" in an undated article)
+    yearless: tuple[tuple[int, int], tuple[int, int]] | None = None
 
 
 CLOSING = re.compile(r"\b(until|till|through|to|ends?|ended|closes?|closed|concludes?|concluded|runs? to|wraps? up)"
@@ -98,7 +101,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
         if finish:
             begin_year = finish.year - (1 if (start_m, start_d) > (end_m, end_d) else 0)
             begin = _with_year(start_m, start_d, begin_year, None)
-        out.append(Timex(offset + m.start(), offset + m.end(), begin, finish, m.group(0)))
+        out.append(Timex(offset + m.start(), offset + m.end(), begin, finish, m.group(0),
+                         yearless=None if finish or year else ((start_m, start_d), (end_m, end_d))))
         taken.append(m.span())
     for m in PAIR.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -111,7 +115,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
             continue
         year = int(m.group("y")) if m.group("y") else None
         begin, finish = _with_year(mo, first, year, published), _with_year(mo, last, year, published)
-        out.append(Timex(offset + m.start(), offset + m.end(), begin, finish, m.group(0)))
+        out.append(Timex(offset + m.start(), offset + m.end(), begin, finish, m.group(0),
+                         yearless=None if begin or year else ((mo, first), (mo, last))))
         taken.append(m.span())
     for m in SINGLE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -119,7 +124,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[Timex
         month, day = (m.group("m1"), m.group("d1")) if m.group("m1") else (m.group("m2"), m.group("d2"))
         mo, d = _md(month, day)
         when = _with_year(mo, d, int(m.group("y")) if m.group("y") else None, published)
-        out.append(Timex(offset + m.start(), offset + m.end(), when, when, m.group(0)))
+        out.append(Timex(offset + m.start(), offset + m.end(), when, when, m.group(0),
+                         yearless=None if when or m.group("y") else ((mo, d), (mo, d))))
         taken.append(m.span())
     if published is not None:
         for m in WEEKDAY.finditer(text):

@@ -84,7 +84,8 @@ def _resolve(store, documents: set[str] | None) -> ResolveReport:
         r["document_id"], r["key"], r["kind"], r["name"], tuple(r["aliases"] or ()), r["start"], r["end"],
         r["place"], r["country"], r["format"], member_of.get((r["document_id"], r["organizer_key"])),
         r["edition"], frozenset(member_of[(r["document_id"], k)] for k in r["participant_keys"]
-                                if member_of.get((r["document_id"], k))), r.get("period")) for r in rows]
+                                if member_of.get((r["document_id"], k))), r.get("period"),
+        tuple(r.get("countries") or ())) for r in rows]
     old_event = {(r["document_id"], r["key"]): r["event_id"] for r in rows}
     ev_finder = jm.Finder(doc_events)
     ev_links = _links(judged, "event", ev_finder)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from liaison.model import period_bounds, period_text
-from liaison.resolve.entities import UnionFind, fold, slug, unique_ids
+from liaison.model import days_in_year, period_bounds, period_text, yearless_days
+from liaison.resolve.entities import PREFIX, UnionFind, fold, slug, unique_ids
 
 # Words that say what kind of happening, how, or when, but not which one.
 GENERIC = {"meeting", "summit", "dialogue", "forum", "conference", "congress", "briefing", "visit", "talks",
@@ -45,6 +45,7 @@ class DocEvent:
     edition: int | None = None
     participants: frozenset = frozenset()  # resolved entity ids
     period: str | None = None  # EDTF, when no day is told: '2017-10', '2017', 'XXXX-10', '../2018-01-08'
+    countries: tuple[str, ...] = ()  # a trip to several countries: each of them (its country is None)
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -114,6 +115,9 @@ def months(e: DocEvent) -> set[int]:
     """The months of the year a report places its event in, where it does ('XXXX-10': October)."""
     if e.period and (m := re.fullmatch(r"XXXX-(\d\d)", e.period)):
         return {int(m.group(1))}
+    if days := yearless_days(e.period):  # 'XXXX-11-30/XXXX-12-03': November and December
+        (first, _), (last, _) = days
+        return set(range(first, last + 1)) if first <= last else set(range(first, 13)) | set(range(1, last + 1))
     lo, hi = window(e)
     if not (lo and hi) or (hi - lo).days >= 62:  # a year or an open bound says nothing of the month
         return set()
@@ -129,6 +133,12 @@ def conflict(a: DocEvent, b: DocEvent) -> bool:
         a_end, b_end = a.end or a.start, b.end or b.start
         if a.start > b_end + timedelta(days=2) or b.start > a_end + timedelta(days=2):
             return True
+    elif (a.start or b.start) and yearless_days(a.period or b.period):  # "November 30 to December 3" is
+        dated, told = (a, b) if a.start else (b, a)                     # no July summit, whatever its year
+        slack = timedelta(days=2)
+        return not any(lo - slack <= (dated.end or dated.start) and dated.start <= hi + slack
+                       for y in (dated.start.year - 1, dated.start.year)
+                       if (placed := days_in_year(told.period, y)) for lo, hi in [placed])
     elif a.period or b.period:  # "the Congress in October" is not a March meeting
         (a_lo, a_hi), (b_lo, b_hi) = window(a), window(b)
         slack = timedelta(days=3)
@@ -137,7 +147,8 @@ def conflict(a: DocEvent, b: DocEvent) -> bool:
         a_months, b_months = months(a), months(b)
         if a_months and b_months and not a_months & b_months:
             return True
-    if a.country and b.country and a.country != b.country:
+    where_a, where_b = (set(e.countries) or {e.country} - {None} for e in (a, b))
+    if where_a and where_b and not where_a & where_b:  # a trip to Kiribati and Vanuatu is no visit to India
         return True
     return False
 
@@ -148,8 +159,12 @@ def match_strength(a: DocEvent, b: DocEvent) -> int:
         return 0
     if a.edition and b.edition and a.edition != b.edition:
         return 0  # the 19th and the 26th meeting of one forum are two events, whatever their names share
-    overlap = name_overlap(a, b)
     dated = bool(a.start and b.start)
+    if "visit" in (a.kind, b.kind):
+        strength = _visit_strength(a, b, dated)
+        if strength is not None:
+            return strength
+    overlap = name_overlap(a, b)
     if overlap >= 0.6:
         return 3 if dated else 2
     if dated and overlap >= 0.4:  # days that agree and two distinctive words in common
@@ -165,20 +180,38 @@ def match_strength(a: DocEvent, b: DocEvent) -> int:
     return 1 if a.kind == b.kind and len(shared) >= 2 else 0
 
 
+def _visit_strength(a: DocEvent, b: DocEvent, dated: bool) -> int | None:
+    """A visit is known by who went where: undated, it joins only a report of the same destination, and
+    a visit that shares its visitor and destination is one (Liu's visit to Australia told by two papers).
+    A meeting is weaker evidence for a visit than a visit: the visitor's name is all they share."""
+    where_a, where_b = (set(e.countries) or {e.country} - {None} for e in (a, b))
+    if not dated and not where_a & where_b:
+        return 0
+    shared = (a.participants & b.participants) - {None}
+    if a.kind == b.kind and shared and where_a & where_b:
+        return 2
+    if a.kind != b.kind:
+        overlap = name_overlap(a, b)
+        return 1 if overlap >= 0.6 or (dated and overlap >= 0.4) else 0
+    return None
+
+
 def _compatible(x, y) -> bool:
-    (xs, xe, xc, xn), (ys, ye, yc, yn) = x, y
+    (xs, xe, xc, xn, xd), (ys, ye, yc, yn, yd) = x, y
+    if xd & yd:  # two events one article tells apart stay apart, even when a third report resembles both
+        return False
     if xs and ys and (xs > ye + timedelta(days=2) or ys > xe + timedelta(days=2)):
         return False
     if xn and yn and xn != yn:  # two editions are never one event, not even through a third report
         return False
-    return not (xc and yc and xc != yc)
+    return not (xc and yc and not xc & yc)  # a trip to Japan and Korea takes in a report of its Japan leg
 
 
 def _joined(x, y):
-    (xs, xe, xc, xn), (ys, ye, yc, yn) = x, y
+    (xs, xe, xc, xn, xd), (ys, ye, yc, yn, yd) = x, y
     starts = [d for d in (xs, ys) if d]
     ends = [d for d in (xe, ye) if d]
-    return (min(starts) if starts else None, max(ends) if ends else None, xc | yc, xn | yn)
+    return (min(starts) if starts else None, max(ends) if ends else None, xc | yc, xn | yn, xd | yd)
 
 
 def resolve_events(items: list[DocEvent], organizer_names: dict | None = None) -> tuple[list[Event], list[Series]]:
@@ -238,7 +271,8 @@ def cluster_events(items: list[DocEvent], context: list[DocEvent] | None = None)
     # Strongest evidence first; a union that would put two dates or two countries
     # that disagree into one event is refused, so an undated report cannot chain
     # two editions together.
-    span = {e.ref: (e.start, e.end or e.start, {e.country} - {None}, {e.edition} - {None}) for e in items}
+    span = {e.ref: (e.start, e.end or e.start, set(e.countries) or {e.country} - {None}, {e.edition} - {None},
+                    {e.document_id}) for e in items}
 
     def join(a, b) -> None:
         ra, rb = uf.find(a), uf.find(b)
@@ -255,11 +289,12 @@ def cluster_events(items: list[DocEvent], context: list[DocEvent] | None = None)
     for _, (a, b) in ordered:
         if a in dated and b in dated:
             join(a, b)
-    could_mean = defaultdict(list)
-    for _, (a, b) in ordered:
+    could_mean, best = defaultdict(list), {}
+    for neg, (a, b) in ordered:  # the events it could mean: those its strongest evidence points to
         if (a in dated) != (b in dated):
             undated, other = (b, a) if a in dated else (a, b)
-            could_mean[undated].append(uf.find(other))
+            if best.setdefault(undated, neg) == neg:
+                could_mean[undated].append(uf.find(other))
     ambiguous = {ref for ref, roots in could_mean.items()
                  if any(not _compatible(span[x], span[y]) for x in roots for y in roots if x < y)}
     # So too a report without an edition number that could be more than one edition: "the party's
@@ -330,9 +365,12 @@ def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Even
     country = _most([m.country for m in members])
     organizer = _most([m.organizer for m in members])
     place = _most([m.place for m in members], key=lambda p: (-len(p), p))
+    if start is None and (placed := place_days([m.period for m in members])):
+        start, end = placed
     period = None if start else period_of([m.period for m in members])
     if bare(name):
-        sole = {p for m in members for p in m.participants}
+        sole = {p for m in members for p in m.participants}  # the one actor, not the countries a trip visits
+        sole = {p for p in sole if not p.startswith(f"{PREFIX['country']}-")} or sole
         with_whom = (organizer_names or {}).get(next(iter(sole))) if not organizer and len(sole) == 1 else None
         name = describe(name, kind, place, country, start, end, (organizer_names or {}).get(organizer), period,
                         with_whom)
@@ -349,6 +387,29 @@ def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Even
 def bare(name: str) -> bool:
     """A name that does not say which event it is: 'briefing', 'the delegation', 'four-day visit'."""
     return not words(name) or not (set(fold(name).split()) - GENERIC - DURATION_WORDS)
+
+
+def place_days(periods: list[str | None]) -> tuple[date, date] | None:
+    """The days of an event one report tells without their year ('from November 30 to December 3'),
+    placed in the one year its other reports allow ('2017', '2017-12', '../2017-12-05'); None when no
+    report tells such days or the others do not settle one year."""
+    told = _most([p for p in periods if yearless_days(p)])
+    others = [period_bounds(p) for p in periods if p and not yearless_days(p)]
+    others = [(lo, hi) for lo, hi in others if lo or hi]
+    if told is None or not others:
+        return None
+    slack = timedelta(days=3)
+    years = None
+    for lo, hi in others:
+        span = range((lo or hi).year - 1, (hi or lo).year + 1)
+        fits = {y for y in span if (placed := days_in_year(told, y))
+                and (lo is None or placed[1] >= lo - slack) and (hi is None or placed[0] <= hi + slack)}
+        if lo is None or hi is None:  # an open bound: the year nearest it
+            fits = {max(fits)} if fits and lo is None else ({min(fits)} if fits else set())
+        years = fits if years is None else years & fits
+    if not years or len(years) != 1:
+        return None
+    return days_in_year(told, years.pop())
 
 
 def period_of(periods: list[str | None]) -> str | None:
@@ -369,7 +430,7 @@ def period_of(periods: list[str | None]) -> str | None:
         lo = None
     if lo or hi:
         return f"{lo.isoformat() if lo else '..'}/{hi.isoformat() if hi else '..'}"
-    return _most([p for p in periods if p.startswith("XXXX-")])
+    return _most([p for p in periods if yearless_days(p)]) or _most([p for p in periods if p.startswith("XXXX-")])
 
 
 DURATION_WORDS = {"delegation", "party", "official", "working", "goodwill", "state", "trip", "seminar", "training",

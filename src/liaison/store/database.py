@@ -483,7 +483,7 @@ class Store:
             out[doc_events] = [dict(
                 document_id=doc_id, key=v.id, kind=v.kind, name=v.name, aliases=v.aliases,
                 start=_date(v.start), end=_date(v.end), place=v.place, country=v.country, format=v.format,
-                organizer_key=v.organizer, edition=v.edition, period=v.period, spans=[list(m) for m in v.mentions],
+                organizer_key=v.organizer, edition=v.edition, period=v.period, countries=v.countries or None, spans=[list(m) for m in v.mentions],
                 extractor=version) for v in facts.events]
         if facts.participations:
             out[participations] = [dict(

@@ -114,6 +114,11 @@ def _periods(conn: sa.Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN period VARCHAR(32)")
 
 
+def _tours(conn: sa.Connection) -> None:
+    if "countries" not in {c["name"] for c in sa.inspect(conn).get_columns("doc_events")}:
+        conn.exec_driver_sql("ALTER TABLE doc_events ADD COLUMN countries JSON")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
@@ -124,6 +129,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (8, "users who may write, by token hash; per-database secrets", _users),
     (9, "hash of each document's raw input, so re-ingest skips unchanged files before cleaning", _raw_hash),
     (10, "the period of an event told without its day (EDTF), per report and per event", _periods),
+    (11, "the countries of a report's trip to several countries", _tours),
 ]
 
 

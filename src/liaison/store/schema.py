@@ -105,6 +105,7 @@ doc_events = sa.Table(
     sa.Column("organizer_key", sa.String(32)),
     sa.Column("edition", sa.Integer),
     sa.Column("period", sa.String(32)),  # EDTF, when no day is told: '2017-10', '../2018-01-08' (migration 10)
+    sa.Column("countries", sa.JSON),  # a trip to several countries: their codes, in order (migration 11)
     sa.Column("spans", sa.JSON, nullable=False, default=list),
     sa.Column("event_id", sa.String(64), index=True),  # the resolved event
     sa.Column("extractor", sa.String(64), nullable=False),
