@@ -210,8 +210,10 @@ def test_centrality_puts_the_countries_at_both_events_between_them(rec):
     table = centrality(network(rec, of="country")).set_index("node")
     ranked = table["betweenness"].sort_values(ascending=False)
     # China is at every event (it hosts the dialogue and the summit and sends the envoy to Harare);
-    # Cambodia, at the dialogue (Hun Sen) and among the summit's example countries, comes next
-    assert list(ranked.index[:2]) == ["CHN", "KHM"] and ranked["CHN"] > ranked["KHM"] > ranked.iloc[2]
+    # Mongolia, host of the delegation's trip (with Japan and South Korea) and among the summit's example
+    # countries, comes next, then Cambodia, at the dialogue (Hun Sen) and among the summit's examples
+    assert list(ranked.index[:3]) == ["CHN", "MNG", "KHM"]
+    assert ranked["CHN"] > ranked["MNG"] > ranked["KHM"] > ranked.iloc[3]
     assert table.loc["CHN", "degree"] == len(table) - 1
     graph = network(rec, of="country")
     assert all(graph.has_edge(c, "CHN") for c in FP_EXAMPLE_COUNTRIES)

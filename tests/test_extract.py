@@ -560,3 +560,17 @@ def test_days_without_a_year_and_a_trip_to_several_countries(extractor):
     dated = extractor.extract(make_doc(text.replace("in Hanoi, its", "in Hanoi in 2019, its")))
     forum = next(e for e in dated.events if "Forum of Mekong Parties" in e.name)
     assert (forum.start, forum.end) == ("2019-11-30", "2019-12-03")
+
+
+def test_a_description_of_another_edition_is_not_the_story_s_event(extractor):
+    text = ("The Communist Party of Vietnam hosted the Mekong Parties Summit, now held for the fourth time, "
+            "with delegates from 40 parties. Speeches at the summit have grown bolder since the first "
+            "convening summit in 2017. The summit closed with a joint statement.")
+    facts = extractor.extract(make_doc(text, published=date(2021, 7, 7)))
+    fourth = next(e for e in facts.events if e.edition == 4)
+    first = next(e for e in facts.events if e.edition == 1)
+    assert first.period == "2017" and first.organizer == fourth.organizer is not None
+    assert "Mekong Parties Summit" in first.aliases  # the series' name, so the record can find that edition
+    # the summit's later mentions stay with the story's summit
+    closing = text.index("The summit closed") + 4
+    assert any(s <= closing < e for s, e in fourth.mentions)

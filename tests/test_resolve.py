@@ -370,3 +370,24 @@ def test_a_visit_is_known_by_who_went_where():
     assert [("a", "v2")] in groups  # the paper told the visit and the meeting apart: they stay apart
     assert [("b", "v2")] in groups  # a trip to the Pacific is no visit to India, nor a visit to nowhere known
     assert len(events) == 5
+
+
+def test_one_edition_called_a_dialogue_by_one_paper_and_a_summit_by_another_is_one_event():
+    cpc = "pty-cpc"
+
+    def report(doc, name, kind, number, period=None, start=None):
+        return DocEvent(doc, "v1", kind, name, (), start, start, None, "CHN", None, cpc, number, frozenset(), period)
+
+    items = [report("a", "Dialogue of Mekong Parties", "dialogue", 1, "XXXX-11-30/XXXX-12-03"),
+             # a later article recalls "the first Mekong Parties summit, in 2017"
+             report("b", "first Mekong Parties summit", "summit", 1, "2017"),
+             report("c", "Mekong Parties Summit", "summit", 4, start=date(2021, 7, 6))]
+    events, _ = resolve_events(items)
+    first = next(e for e in events if e.edition == 1)
+    assert sorted(m[0] for m in first.members) == ["a", "b"]
+    assert (first.start, first.end) == (date(2017, 11, 30), date(2017, 12, 3))  # the year from the recall
+    # another organizer's first summit is not that dialogue
+    other = DocEvent("d", "v1", "summit", "first Mekong Parties summit", (), None, None, None, "CHN", None,
+                     "pty-other", 1, frozenset(), "2017")
+    events, _ = resolve_events(items[:1] + [other])
+    assert len(events) == 2

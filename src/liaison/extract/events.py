@@ -204,6 +204,7 @@ class Cluster:
     year: int | None = None  # 'the XXV Congress in 2017': its year told, no day given
     days: tuple | None = None  # ((11, 30), (12, 3)): 'from November 30 to December 3', its year not known
     tour: tuple = ()  # ('JPN', 'KOR', 'MNG'): the countries of one trip ('in Japan, South Korea and Mongolia')
+    aside: bool = False  # begun by a description of another edition ('the first convening summit'): not the story's
     ahead: bool = False  # told of before it happened ('the upcoming meeting')
 
     @property
@@ -430,7 +431,7 @@ class EventFinder:
             if m.part_of is not None and id(m.part_of) in cluster_of:
                 target = cluster_of[id(m.part_of)]
             if target is None:
-                target = Cluster()
+                target = Cluster(aside=not m.named and _own_ordinal(m.name) is not None)
                 clusters.append(target)
             target.mentions.append(m)
             cluster_of[id(m)] = target
@@ -443,7 +444,7 @@ class EventFinder:
                                         text[m.end:min(s_end, m.end + 60)], anchor)
             told_year = re.search(r"\b((?:19|20)\d\d)\b", m.name) or re.match(
                 r"\s*,?\s*(?:held\s+)?(?:in|of)\s+((?:19|20)\d\d)\b(?![-–/])", text[m.end:s_end])
-            if told_year and m.named and not any(d.begin for d in dates) and not elsewhere:
+            if told_year and (m.named or _own_ordinal(m.name)) and not any(d.begin for d in dates) and not elsewhere:
                 target.year = target.year or int(told_year.group(1))  # "the XXV Congress in 2017"
             if PREVIEW.search(text[max(s_start, m.start - 60):m.start]) or PREVIEW_AFTER.match(text[m.end:s_end]):
                 target.ahead = True
@@ -452,7 +453,8 @@ class EventFinder:
             self._fill(target, m, text, s_start, s_end, sentence, dates, place, by_span,
                        lambda d, here=here: min(here, key=lambda x: abs(x.start - d.start)))
         # drop clusters that are only a bare anaphor with nothing to say ("the meeting" with no antecedent)
-        clusters = [c for c in clusters if not all(x.anaphoric for x in c.mentions) or c.start or c.place]
+        clusters = [c for c in clusters if not all(x.anaphoric for x in c.mentions) or c.start or c.place
+                    or (c.year and c.edition)]  # "the first summit in 2017": another edition, placed
         clusters = self._fold_into_main(clusters)
         self._lead_date(text, clusters, published)
         for c in clusters:  # "from November 30 to December 3" in a story that tells its year elsewhere
@@ -624,6 +626,8 @@ class EventFinder:
     # -- grouping --------------------------------------------------------------------
 
     def _attach(self, m: Mention, clusters: list[Cluster], place, dates, years=frozenset()) -> Cluster | None:
+        own = _own_ordinal(m.name)  # "the first convening summit" is not the summit "now held for the fourth time"
+        clusters = [c for c in clusters if not (own and c.edition and c.edition != own)]
         if not clusters:
             return None
         for c in clusters:  # the same name is the same event
@@ -649,7 +653,7 @@ class EventFinder:
             # "the dialogue" goes back to the last dialogue before the last meeting; a meeting between two
             # sides ("Liu met with Ramaphosa") is never a multi-party dialogue or summit of its own accord
             for exact in ((True, False) if m.kind != "meeting" else (False,)):
-                for c in reversed(clusters):
+                for c in sorted(reversed(clusters), key=lambda c: c.aside):  # "the summit": the story's, not an aside
                     same_kind = c.kind == m.kind or (not exact and m.kind in COMPATIBLE and c.kind in COMPATIBLE)
                     if between and c.kind != "meeting":
                         continue
@@ -790,6 +794,8 @@ class EventFinder:
                 c.edition = ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0) or None
             elif roman := re.match(r"(?:the\s+)?([IVXLC]{2,7})\s+[A-Z]", m.name):  # "XXV Congress": the 25th
                 c.edition = _roman(roman.group(1))
+            else:
+                c.edition = _own_ordinal(m.name)
 
     # -- participations ----------------------------------------------------------------
 
@@ -1027,7 +1033,26 @@ class EventFinder:
         for ev in events:
             c = next(c for c in clusters if keys[id(c)] == ev.id)
             ev.organizer = c.organizer
+        self._earlier_editions(clusters, keys, events, main)
         return list(out.values())
+
+    @staticmethod
+    def _earlier_editions(clusters, keys, events, main) -> None:
+        """'Xi has spoken at every such summit since the first convening summit in 2017', in an article on
+        the fourth: a description of another edition of the article's main event is an edition of its
+        series, with its organizer and the series' name beside its own."""
+        by_key = {ev.id: ev for ev in events}
+        head = by_key.get(keys.get(id(main)))
+        if head is None or not head.organizer or not head.edition:
+            return
+        for c in clusters:
+            ev = by_key.get(keys.get(id(c)))
+            if ev is None or ev is head or ev.organizer or not ev.edition or ev.edition == head.edition or \
+                    ev.kind != head.kind or any(x.named for x in c.mentions):
+                continue
+            ev.organizer = head.organizer
+            ev.aliases = sorted({*ev.aliases, *(n for n in (head.name, *head.aliases) if _own_ordinal(n) is None
+                                                and any(w[:1].isupper() for w in n.split()))})
 
     @staticmethod
     def _sides(clusters, keys, out, by_span) -> None:
@@ -1060,6 +1085,15 @@ class EventFinder:
                     if ent.type in ("party", "organization") and len(visitors) == 1 and p.role == "attendee" \
                             and ent.country in visitors:
                         p.role = "delegation"
+
+
+def _own_ordinal(name: str) -> int | None:
+    """The edition a description's own first word gives: 'first convening summit' is the first."""
+    hit = re.match(r"(?:the\s+)?(?P<ord>[a-z]+|\d+(?:st|nd|rd|th))\s+\w", name, re.I)
+    if not hit:
+        return None
+    word = hit.group("ord").lower()
+    return ORDINALS.get(word) or (int(re.sub(r"\D", "", word)) if word[0].isdigit() else None)
 
 
 def _roman(numeral: str) -> int | None:

@@ -27,6 +27,7 @@ GENERIC = {"meeting", "summit", "dialogue", "forum", "conference", "congress", "
            "hybrid", "mostly", "largely", "upcoming", "day", "days", "week", "weekend", "press", "event",
            "gathering", "new", "one", "two", "three", "four", "five", "six", "seven"}
 GENERIC_KINDS = {"meeting", "other"}
+GATHERINGS = {"summit", "dialogue", "forum", "conference", "meeting"}
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,12 @@ def conflict(a: DocEvent, b: DocEvent) -> bool:
 
 def match_strength(a: DocEvent, b: DocEvent) -> int:
     """0 when two reports are not of one event; higher for stronger evidence that they are."""
-    if a.document_id == b.document_id or not kinds_agree(a.kind, b.kind) or conflict(a, b):
+    if a.document_id == b.document_id or conflict(a, b):
         return 0
+    if not kinds_agree(a.kind, b.kind):
+        # the same edition of one organizer's series, called a dialogue by one paper and a summit by another
+        same_edition = a.organizer and a.organizer == b.organizer and a.edition and a.edition == b.edition
+        return 1 if {a.kind, b.kind} <= GATHERINGS and same_edition and name_overlap(a, b) >= 0.6 else 0
     if a.edition and b.edition and a.edition != b.edition:
         return 0  # the 19th and the 26th meeting of one forum are two events, whatever their names share
     dated = bool(a.start and b.start)
