@@ -141,6 +141,11 @@ def test_events_csv_is_one_row_per_participation_with_its_evidence(sample, tmp_p
         doc, span = r["evidence"].split(" | ")[0].split(":")
         start, end = map(int, span.split("-"))
         assert text[doc][start:end] in r["evidence_text"]
+    # a country is shown on its event, never as an actor: the sample's trip to three countries
+    assert not any(r["actor_type"] == "country" for r in rows)
+    (trip,) = [e for e in data["events"] if e["countries"] == ["JPN", "KOR", "MNG"]]
+    assert trip["country"] is None and trip["kind"] == "visit"
+    assert {r["country"] for r in rows if r["event_id"] == trip["id"]} == {"JPN | KOR | MNG"}
 
 
 def test_export_names_the_problem_with_a_bad_format_or_a_missing_folder(sample):

@@ -55,7 +55,9 @@ def seed_checks(record: dict) -> None:
     dialogues = [e for e in record["events"] if sources(e) >= {"002", "004"}]
     assert len(dialogues) == 1, [e["name"] for e in dialogues]
     dialogue = dialogues[0]
-    assert sources(dialogue) == {"000", "002", "004"}
+    # 001 recalls it as the first edition of the series its summit continues ("since the first ... in 2017")
+    assert sources(dialogue) == {"000", "001", "002", "004"}
+    assert (dialogue["start"], dialogue["end"]) == ("2017-11-30", "2017-12-03")  # the year only 001 tells
     summits = [e for e in record["events"] if {"001", "003"} <= sources(e)]
     assert len(summits) == 1
     summit = summits[0]

@@ -19,14 +19,28 @@ def _iso(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _actors_and_countries(record) -> tuple[list[dict], dict[str, list[str]]]:
+    """The record's participations of actors (FORMAT's participants, model.ACTORS) and, per event, the codes
+    of the countries that took part in it (the countries a trip visits, the countries whose parties came):
+    every export shows a country on its event, not as a participant."""
+    code = {e["id"]: e["country"] or e["name"] for e in record.entities(type="country")}
+    actors, countries = [], {}
+    for p in record.participations():
+        if p["entity"] in code:
+            countries.setdefault(p["event"], []).append(code[p["entity"]])
+        else:
+            actors.append(p)
+    return actors, {k: sorted(set(v)) for k, v in countries.items()}
+
+
 def record_dict(store: Store) -> dict:
     record = store.record()
+    participations, countries = _actors_and_countries(record)
     docs = [{"id": d["id"], "source": d["source"], "title": d["title"], "published": _iso(d["published"]),
              "outlet": d["outlet"]} for d in store.documents(limit=10**9)]
     evidence: dict[str, list] = {}
     for r in record.entity_evidence():
         evidence.setdefault(r["entity_id"], []).append({"document": r["document_id"], "span": [r["start"], r["end"]]})
-    countries = {e["id"] for e in record.entities(type="country")}  # FORMAT's participants are actors (model.ACTORS)
     entities = [{"id": e["id"], "type": e["type"], "name": e["name"], "aliases": e["aliases"],
                  "country": e["country"], "titles": e["titles"], "external_ids": e["external_ids"],
                  "evidence": evidence.get(e["id"], [])} for e in record.entities()]
@@ -36,7 +50,8 @@ def record_dict(store: Store) -> dict:
             ev_evidence.setdefault(r["event_id"], []).append({"document": r["document_id"], "span": list(span)})
     events = [{"id": e["id"], "kind": e["kind"], "name": e["name"], "aliases": e["aliases"],
                "start": _iso(e["start"]), "end": _iso(e["end"]), "place": e["place"], "country": e["country"],
-               "format": e["format"], "organizer": e["organizer_id"], "series": e["series_id"],
+               "countries": countries.get(e["id"], []), "format": e["format"], "organizer": e["organizer_id"],
+               "series": e["series_id"],
                "edition": e["edition"], "period": e.get("period"), "sources": e["sources"],
                "evidence": ev_evidence.get(e["id"], [])}
               for e in record.events()]
@@ -46,7 +61,7 @@ def record_dict(store: Store) -> dict:
                 "qualifier": f["qualifier"], "unit": f["unit"], "subject": f["subject"], "event": f["event"],
                 "document": f["document_id"], "span": [f["start"], f["end"]]} for f in record.figures()]
     return {"documents": docs, "entities": entities, "events": events, "series": record.series(),
-            "participations": [p for p in record.participations() if p["entity"] not in countries],
+            "participations": participations,
             "quotes": quotes, "figures": figures}
 
 
@@ -104,7 +119,8 @@ def _parquet_schemas():
                                ("external_ids", pa.map_(pa.string(), pa.string())), ("evidence", evidence)]),
         "events": pa.schema([("id", text), ("kind", text), ("name", text), ("aliases", strings),
                              ("start", pa.date32()), ("end", pa.date32()), ("place", text), ("country", text),
-                             ("format", text), ("organizer", text), ("series", text), ("edition", pa.int32()),
+                             ("countries", strings), ("format", text), ("organizer", text), ("series", text),
+                             ("edition", pa.int32()),
                              ("period", text), ("sources", pa.int32()), ("evidence", evidence)]),
         "series": pa.schema([("id", text), ("name", text), ("organizer_id", text)]),
         "participations": pa.schema([("event", text), ("entity", text), ("role", text), ("evidence", evidence)]),
@@ -169,15 +185,17 @@ def events_rows(store: Store) -> list[dict]:
     events = {e["id"]: e for e in record.events()}
     urls = _document_urls(store)
     rank = {role: n for n, role in enumerate(ROLES)}
+    participations, countries = _actors_and_countries(record)
     rows = []
-    for p in record.participations():
+    for p in participations:
         ev, actor = events.get(p["event"]), ents.get(p["entity"])
         if ev is None or actor is None:
             continue
         docs = sorted({x["document"] for x in p["evidence"]})
         first = p["evidence"][0]
         rows.append({
-            "date": _iso(ev["start"]) or "", "event": ev["name"], "kind": ev["kind"], "country": ev["country"] or "",
+            "date": _iso(ev["start"]) or "", "event": ev["name"], "kind": ev["kind"],
+            "country": ev["country"] or " | ".join(countries.get(ev["id"], ())),
             "actor": actor["name"], "actor_country": actor["country"] or "", "role": p["role"],
             "source_count": len(docs), "end_date": _iso(ev["end"]) or "", "place": ev["place"] or "",
             "format": ev["format"] or "", "event_id": ev["id"], "actor_id": actor["id"], "actor_type": actor["type"],
@@ -294,7 +312,7 @@ def ftm_entities(store: Store) -> list:
     for r in record.event_evidence():
         event_docs.setdefault(r["event_id"], set()).add(r["document_id"])
     series_names = {s["id"]: s["name"] for s in record.series()}
-    parts = record.participations()
+    parts, countries = _actors_and_countries(record)
     involved: dict = {}
     for p in parts:
         if p["entity"] in schema_of and schema_of[p["entity"]].is_a(legal):
@@ -309,7 +327,7 @@ def ftm_entities(store: Store) -> list:
         proxy.add("startDate", ev["start"])
         proxy.add("endDate", ev["end"])
         proxy.add("location", ev["place"])
-        proxy.add("country", ev["country"])
+        proxy.add("country", [ev["country"], *countries.get(ev["id"], ())])
         proxy.add("keywords", [ev["kind"], ev["format"]])
         summary = f"{ev['kind']}" + (f", {ev['format']}" if ev["format"] else "")
         if ev["series_id"]:
