@@ -393,3 +393,23 @@ def test_one_edition_called_a_dialogue_by_one_paper_and_a_summit_by_another_is_o
                      "pty-other", 1, frozenset(), "2017")
     events, _ = resolve_events(items[:1] + [other])
     assert len(events) == 2
+
+
+def test_a_founding_long_ago_is_not_this_year_s_founding_meeting(tmp_path):
+    """One paper tells of a network founded at a meeting this week; another, years later, recalls that an
+    older network was founded at a congress in another city decades before. Two events, each named."""
+    a = tmp_path / "a.md"
+    a.write_text("---\ntitle: Greens found a new alliance\npublished: 2013-05-23\n---\n\n"
+                 "Green political parties from twelve countries founded the Blue Planet Alliance at a meeting in "
+                 "Lyon on Wednesday. Dozens of delegates took part in the founding meeting.\n", encoding="utf-8")
+    b = tmp_path / "b.md"
+    b.write_text("---\ntitle: The old green network meets again\npublished: 2017-03-06\n---\n\n"
+                 "The Global Greens, a network of political parties, met in Bergen this week. It traces its "
+                 "roots to a founding congress in Melbourne in 2001, and many of its members also joined the Blue Planet Alliance.\n",
+                 encoding="utf-8")
+    db = tmp_path / "greens.db"
+    ingest(db, a, b)
+    events = {e["name"]: e for e in export(db, tmp_path)["events"]}
+    assert "founding congress" in events and "founding meeting" in events, sorted(events)
+    assert events["founding congress"]["period"] == "2001"  # its one year, told beside its city
+    assert events["founding meeting"]["start"] == "2013-05-22"

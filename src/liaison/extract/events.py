@@ -527,8 +527,8 @@ class EventFinder:
             return f"XXXX-{m1:02d}-{d1:02d}" + ("" if c.days[0] == c.days[1] else f"/XXXX-{m2:02d}-{d2:02d}")
         if c.month and c.month[0]:
             return f"{c.month[0]:04d}-{c.month[1]:02d}"
-        if c.year:
-            return str(c.year)
+        if c.year or len(c.years) == 1:  # "a founding congress in Frankfurt in 1951": its one year
+            return str(c.year or min(c.years))
         if c.month:
             return f"XXXX-{c.month[1]:02d}"
         if published is None:

@@ -361,6 +361,10 @@ def _event(members: list[DocEvent], organizer_names: dict | None = None) -> Even
     # an official name ("CPC in Dialogue with World Political Parties High-Level Meeting") before the longest
     # description ("high-level meeting with such a wide range of political parties from around the")
     name = sorted(names, key=lambda n: (not _proper(n), -len(words(n)), -names[n], n))[0]
+    if bare(name):  # "the meeting", also told as "the founding meeting": the alias that says which
+        head = fold(name).split()[-1:]
+        told = Counter(a for m in members for a in m.aliases if not bare(a) and fold(a).split()[-1:] == head)
+        name = sorted(told, key=lambda n: (not _proper(n), -told[n], -len(words(n)), n))[0] if told else name
     starts = sorted(m.start for m in members if m.start)
     ends = sorted((m.end or m.start) for m in members if m.start)
     start = _most(starts)
