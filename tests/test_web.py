@@ -1,149 +1,253 @@
-"""The HTTP API and the explorer's pages, through FastAPI's test client (no NLP in the web layer)."""
+"""Web sources against a server on 127.0.0.1: feeds, sitemaps and pages, fetched politely, archived
+as WARC and read back. Every page here is written for these tests; nothing leaves the machine."""
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
+import gzip
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from fastapi.testclient import TestClient
+from loopback import Answer, Loopback
+from typer.testing import CliRunner
 
-from liaison.ingest import content_hash
-from liaison.model import Document, DocumentFacts, EntityFact, EventFact, ParticipationFact, QuoteFact
-from liaison.pipeline import ingest
-from liaison.resolve import resolve
+from liaison.cli import app
+from liaison.ingest.warc import Archive
+from liaison.ingest.web import Fetcher, FetchError, NoState, WebOptions
 from liaison.store import Store
-from liaison.web import create_app
+
+runner = CliRunner()
+
+ARTICLES = {
+    "/news/lisbon-forum.html": ("Left parties gather in Lisbon", [
+        "Delegations of twenty left-wing political parties met in Lisbon on Tuesday for a two-day forum "
+        "hosted by the Portuguese Communist Party.",
+        "The forum adopted a joint statement on housing and wages, and the parties agreed to meet again "
+        "next year in Athens.",
+    ]),
+    "/news/hanoi-delegation.html": ("Vietnamese party delegation visits Vientiane", [
+        "A delegation of the Communist Party of Vietnam led by its head of external relations visited "
+        "Vientiane this week for talks with the Lao People's Revolutionary Party.",
+        "The two parties signed a plan for cadre training and party-to-party exchanges until 2027.",
+    ]),
+    "/private/draft.html": ("A draft nobody should read", [
+        "This draft about a meeting of political parties is behind a robots.txt rule.",
+    ]),
+    "/news/old-congress.html": ("An old congress remembered", [
+        "The Socialist International held a congress of its member parties in Oslo, where political "
+        "parties from forty countries adopted a declaration.",
+    ]),
+}
+
+FEED_ITEM_CONTENT = ("<p>The Liberal International held its council in Quito, where the member parties of "
+                     "the network elected a new bureau and debated a resolution on press freedom.</p>"
+                     "<p>Delegates from thirty political parties took part, and the next council will meet "
+                     "in Tallinn in the spring, the organisers said after the closing session.</p>"
+                     "<p>Several member parties from Latin America asked the bureau to send observers to the "
+                     "coming elections in the region.</p>")
 
 
-@pytest.fixture(scope="module")
-def sample_client(tmp_path_factory, extractor):
-    db = tmp_path_factory.mktemp("web") / "sample.db"
+def rss(base: str, *, broken: bool = True) -> bytes:
+    items = [
+        f"<item><title>Left parties gather in Lisbon</title><link>{base}/news/lisbon-forum.html</link>"
+        "<pubDate>Tue, 07 May 2024 09:00:00 GMT</pubDate></item>",
+        f"<item><title>Vietnamese party delegation visits Vientiane</title>"
+        f"<link>{base}/news/hanoi-delegation.html</link><pubDate>Wed, 08 May 2024 09:00:00 GMT</pubDate></item>",
+        f"<item><title>Council in Quito</title><link>{base}/news/quito-council.html</link>"
+        "<pubDate>Thu, 09 May 2024 09:00:00 GMT</pubDate>"
+        f"<content:encoded><![CDATA[{FEED_ITEM_CONTENT}]]></content:encoded></item>",
+        f"<item><title>A hidden draft</title><link>{base}/private/draft.html</link></item>",
+    ]
+    if broken:
+        items.append("<item><title>An item without a link</title><description>no address</description></item>")
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Loopback Ledger</title>'
+            f'<link>{base}/</link>{"".join(items)}</channel></rss>').encode("utf-8")
+
+
+@pytest.fixture()
+def site():
+    with Loopback() as server:
+        for path, (title, paragraphs) in ARTICLES.items():
+            server.page(path, title, paragraphs, etag=f'"{abs(hash(path))}"')
+        server.routes["/robots.txt"] = Answer(200, b"User-agent: *\nDisallow: /private/\n",
+                                              {"Content-Type": "text/plain"})
+        server.routes["/feed.xml"] = Answer(200, rss(server.base), {"Content-Type": "application/rss+xml"},
+                                            etag='"feed-1"')
+        yield server
+
+
+def log_rows(db) -> list[dict]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("SELECT source, status, message FROM ingest_log ORDER BY id")]
+
+
+def ingest(db, *args):
+    result = runner.invoke(app, ["ingest", *args, "--db", str(db), "--delay", "0", "-q",
+                                 "--archive", str(Path(db).parent / "warc")])
+    return result
+
+
+def test_a_feed_stores_each_article_once_and_a_second_pass_fetches_nothing_new(site, tmp_path):
+    db = tmp_path / "web.db"
+    result = ingest(db, site.url("/feed.xml"))
+    assert result.exit_code == 1, result.output  # the broken item fails, alone
+    assert "3 stored" in result.output and "1 failed" in result.output and "1 skipped" in result.output
+    assert "has no http(s) link" in result.output
     store = Store.open(str(db))
-    ingest([str(ROOT / "data" / "sample")], store, extractor, max_bytes=5_000_000)
-    with TestClient(create_app(str(db), store=store)) as client:
-        yield client
+    docs = {d["source"]: d for d in store.documents(limit=100)}
+    assert set(docs) == {site.url(p) for p in ("/news/lisbon-forum.html", "/news/hanoi-delegation.html",
+                                                "/news/quito-council.html")}
+    assert site.requests_to("/private/draft.html") == 0  # robots.txt forbids it: never asked
+    assert site.requests_to("/news/quito-council.html") == 0  # the feed carried that article
+    lisbon = store.document(docs[site.url("/news/lisbon-forum.html")]["id"])
+    assert lisbon["fetched_at"] is not None and lisbon["warc_record_id"].startswith("<urn:uuid:")
+    assert lisbon["url"] == site.url("/news/lisbon-forum.html") and lisbon["outlet"] == "Loopback Ledger"
+    log = {(r["source"], r["status"]): r["message"] for r in log_rows(db)}
+    assert "robots.txt" in log[(site.url("/private/draft.html"), "skipped")]
+    store.close()
+    asked = len(site.log)
+
+    again = ingest(db, site.url("/feed.xml"))
+    assert "0 stored" in again.output and "0 updated" in again.output, again.output
+    new = site.log[asked:]
+    # the feed answers 304 to its validator, and no article is fetched again (robots.txt is read once a run)
+    assert [p for _, p, _ in new if p != "/robots.txt"] == ["/feed.xml"]
+    assert new[-1][2].get("If-None-Match") == '"feed-1"'
+    assert "1 not modified" in again.output
+
+    # the feed changes: a new item; only it is fetched, the items already stored are not asked again
+    feed = rss(site.base).replace(b"</channel>", f"<item><title>Oslo</title><link>{site.base}/news/old-congress.html"
+                                                 "</link></item></channel>".encode())
+    site.routes["/feed.xml"] = Answer(200, feed, {"Content-Type": "application/rss+xml"}, etag='"feed-2"')
+    asked = len(site.log)
+    third = ingest(db, site.url("/feed.xml"))
+    assert "1 stored" in third.output and "2 already read" in third.output, third.output
+    assert sorted(p for _, p, _ in site.log[asked:] if p != "/robots.txt") == ["/feed.xml", "/news/old-congress.html"]
 
 
-def test_api_lists_filter_and_paginate(sample_client):
-    events = sample_client.get("/api/events", params={"kind": "summit", "limit": 2}).json()
-    assert events["items"] and all(e["kind"] == "summit" for e in events["items"])
-    assert len(events["items"]) <= 2 and events["total"] >= len(events["items"])
-    parties = sample_client.get("/api/entities", params={"type": "party", "country": "CHN"}).json()["items"]
-    assert any(p["name"] == "Communist Party of China" for p in parties)
-    assert all(p["country"] == "CHN" for p in parties)
-    dated = sample_client.get("/api/events", params={"from": "2021-01-01"}).json()["items"]
-    assert dated and all(e["start"] >= "2021-01-01" for e in dated)
-    docs = sample_client.get("/api/documents", params={"outlet": "Harbour Wire"}).json()["items"]
-    assert docs and all(d["outlet"] == "Harbour Wire" for d in docs)
+def test_a_page_is_asked_conditionally_the_second_time(site, tmp_path):
+    db = tmp_path / "page.db"
+    url = site.url("/news/hanoi-delegation.html")
+    assert "1 stored" in ingest(db, url).output
+    second = ingest(db, url)
+    assert "1 unchanged" in second.output and "1 not modified" in second.output, second.output
+    asked = [h for _, p, h in site.log if p == "/news/hanoi-delegation.html"]
+    etag = site.routes["/news/hanoi-delegation.html"].etag
+    assert len(asked) == 2 and "If-None-Match" not in asked[0] and asked[1]["If-None-Match"] == etag
 
 
-def test_api_details_carry_evidence_sentences(sample_client):
-    summit = sample_client.get("/api/events", params={"kind": "summit"}).json()["items"][0]
-    detail = sample_client.get(f"/api/events/{summit['id']}").json()
-    assert detail["sources"] and detail["participations"]
-    for ev in detail["evidence"]:
-        assert ev["sentence"] and ev["document"]
-    xi = next(e for e in sample_client.get("/api/entities", params={"type": "person"}).json()["items"]
-              if e["name"] == "Xi Jinping")
-    person = sample_client.get(f"/api/entities/{xi['id']}").json()
-    assert person["participations"] and any("Xi" in ev["sentence"] for ev in person["evidence"])
-    assert sample_client.get("/api/entities/per-nobody").status_code == 404
-    assert sample_client.get("/api/events/evt-nothing").status_code == 404
+def test_a_429_is_tried_again_after_the_delay_it_asks_for(site):
+    title, paragraphs = ARTICLES["/news/lisbon-forum.html"]
+    site.page("/busy.html", title, paragraphs)
+    page = site.routes["/busy.html"]
+    site.routes["/busy.html"] = [Answer(429, b"slow down", {"Retry-After": "2", "Content-Type": "text/plain"}), page]
+    waits = []
+    fetcher = Fetcher(WebOptions(delay=0), NoState(), named=[site.base], sleep=waits.append)
+    response = fetcher.fetch(site.url("/busy.html"))
+    assert response.status == 200 and b"Lisbon" in response.body
+    assert 2.0 in waits and site.requests_to("/busy.html") == 2 and fetcher.counts["retried"] == 1
 
 
-def test_search_finds_documents_and_quotes(sample_client):
-    found = sample_client.get("/api/search", params={"q": "Suu Kyi"}).json()
-    assert found["documents"] and all("[" in d["snippet"] for d in found["documents"])
-    page = sample_client.get("/search", params={"q": "Suu Kyi"}).text
-    assert "<mark>" in page and "Suu" in page
+def test_one_host_is_asked_once_at_a_time_with_the_delay_between(site):
+    waits, now = [], [100.0]
+
+    def sleep(seconds):
+        waits.append(round(seconds, 2))
+        now[0] += seconds
+
+    fetcher = Fetcher(WebOptions(delay=1.5), NoState(), named=[site.base], sleep=sleep, clock=lambda: now[0])
+    for path in ("/news/lisbon-forum.html", "/news/hanoi-delegation.html"):
+        fetcher.fetch(site.url(path))
+    # robots.txt, then two pages: each request waits out the delay after the one before
+    assert waits == [1.5, 1.5]
+    assert "Liaison/" in site.log[-1][2]["User-Agent"]
 
 
-def test_every_page_is_reachable_from_home_by_links(sample_client):
-    home = sample_client.get("/").text
-    for path in ("/timeline", "/network", "/map", "/search"):
-        assert f'href="{path}' in home or f'action="{path}"' in home
-    event_link = re.search(r'href="(/events/[^"]+)"', home).group(1)
-    event = sample_client.get(event_link).text
-    entity_link = re.search(r'class="participant" href="(/entities/[^"]+)"', event).group(1)
-    entity = sample_client.get(entity_link)
-    assert entity.status_code == 200
-    evidence = re.search(r'href="(/documents/[^"#]+)#c(\d+)"', event)
-    doc = sample_client.get(evidence.group(1)).text
-    assert f'id="c{evidence.group(2)}"' in doc  # the sentence a fact came from is anchored
-    for path in ("/timeline", "/network?of=country", "/map"):
-        assert sample_client.get(path).status_code == 200
+def test_redirect_loops_oversized_pages_and_other_schemes_are_refused_with_the_reason(site):
+    site.routes["/loop-a"] = Answer(302, b"", {"Location": "/loop-b"})
+    site.routes["/loop-b"] = Answer(302, b"", {"Location": "/loop-a"})
+    site.routes["/huge.html"] = Answer(200, b"<html><body>" + b"<p>party talks</p>" * 1_200_000 + b"</body></html>",
+                                       {"Content-Type": "text/html"})
+    fetcher = Fetcher(WebOptions(delay=0, max_bytes=5_000_000), NoState(), named=[site.base], sleep=lambda s: None)
+    with pytest.raises(FetchError, match="redirect loop"):
+        fetcher.fetch(site.url("/loop-a"))
+    with pytest.raises(FetchError, match="page too large"):
+        fetcher.fetch(site.url("/huge.html"))
+    with pytest.raises(FetchError, match="only http and https"):
+        fetcher.fetch("file:///etc/passwd")
 
 
-def test_unknown_pages_say_so(sample_client):
-    response = sample_client.get("/events/evt-missing")
-    assert response.status_code == 404 and "No event" in response.text
+def test_a_redirect_to_a_private_address_that_was_not_named_is_not_followed(site):
+    site.routes["/out"] = Answer(302, b"", {"Location": "http://10.0.0.1/admin"})
+    fetcher = Fetcher(WebOptions(delay=0, timeout=2), NoState(), named=[site.base], sleep=lambda s: None)
+    with pytest.raises(FetchError, match="private or local address"):
+        fetcher.fetch(site.url("/out"))
 
 
-def test_openapi_is_published(sample_client):
-    spec = sample_client.get("/openapi.json").json()
-    assert "/api/events/{event_id}" in spec["paths"] and "/api/search" in spec["paths"]
+def test_the_archive_rebuilds_the_same_documents_offline(site, tmp_path):
+    db = tmp_path / "live.db"
+    ingest(db, site.url("/feed.xml"))
+    warcs = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    assert len(warcs) == 1
+    rebuilt = tmp_path / "rebuilt.db"
+    result = runner.invoke(app, ["ingest", str(warcs[0]), "--db", str(rebuilt), "-q"])
+    assert result.exit_code == 0, result.output
+
+    def hashes(path):
+        store = Store.open(str(path))
+        try:
+            return {d["source"]: store.document(d["id"])["content_hash"] for d in store.documents(limit=100)}
+        finally:
+            store.close()
+
+    assert hashes(rebuilt) == hashes(db) and len(hashes(db)) == 3
 
 
-class LiveParts(HTMLParser):
-    """What a browser would run: event-handler attributes and script bodies."""
-
-    def __init__(self):
-        super().__init__()
-        self.handlers, self.alerts, self._in_script = [], [], False
-
-    def handle_starttag(self, tag, attrs):
-        self.handlers += [(tag, k) for k, _ in attrs if k.startswith("on")]
-        self._in_script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script and "alert(" in data and "\\u003c" not in data and "\u003c" not in data:
-            self.alerts.append(data[:80])
+@pytest.mark.skipif(shutil.which("wget") is None, reason="wget is not installed")
+def test_a_warc_written_by_wget_ingests_too(site, tmp_path):
+    prefix = tmp_path / "crawl"
+    subprocess.run(["wget", "-q", "--tries=1", "--timeout=5", "-e", "robots=off", "--warc-file", str(prefix),
+                    "-O", str(tmp_path / "ignored"), site.url("/news/lisbon-forum.html"),
+                    site.url("/news/hanoi-delegation.html")], check=False, timeout=60)
+    warc = tmp_path / "crawl.warc.gz"
+    assert warc.exists()
+    db = tmp_path / "wget.db"
+    result = runner.invoke(app, ["ingest", str(warc), "--db", str(db), "-q"])
+    assert result.exit_code == 0 and "2 stored" in result.output, result.output
 
 
-PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+def test_a_sitemap_index_leads_to_its_articles_and_since_skips_old_ones(site, tmp_path):
+    base = site.base
+    urlset = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              f"<url><loc>{base}/news/lisbon-forum.html</loc><lastmod>2024-05-07</lastmod></url>"
+              f"<url><loc>{base}/news/old-congress.html</loc><lastmod>2019-02-01T10:00:00Z</lastmod></url>"
+              "</urlset>").encode()
+    site.routes["/sitemap-news.xml.gz"] = Answer(200, gzip.compress(urlset), {"Content-Type": "application/gzip"})
+    site.routes["/sitemap.xml"] = Answer(200, (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/sitemap-news.xml.gz</loc></sitemap></sitemapindex>").encode(),
+        {"Content-Type": "application/xml"})
+    db = tmp_path / "map.db"
+    result = runner.invoke(app, ["ingest", site.url("/sitemap.xml"), "--db", str(db), "--delay", "0", "-q",
+                                 "--since", "2024-01-01", "--archive", str(tmp_path / "warc")])
+    assert result.exit_code == 0, result.output
+    assert "1 stored" in result.output and site.requests_to("/news/old-congress.html") == 0
 
 
-def test_article_text_is_escaped_everywhere(store):
-    """A document whose title and body carry script payloads renders inert on every page."""
-    text = f"Delegates met in Hanoi. {PAYLOAD} said “{PAYLOAD} and more words here” at the talks."
-    doc = Document(source="evil.txt", text=text, content_hash=content_hash(text), title=f"Talks {PAYLOAD}",
-                   outlet=PAYLOAD, language="en")
-    q_start = text.index("“") + 1
-    facts = DocumentFacts(
-        extractor="test",
-        entities=[EntityFact("e1", "person", f"Evil {PAYLOAD}", mentions=[(0, 9)]),
-                  EntityFact("e2", "place", "Hanoi", mentions=[(text.index("Hanoi"), text.index("Hanoi") + 5)])],
-        events=[EventFact("v1", "meeting", f"talks {PAYLOAD}", mentions=[(len(text) - 6, len(text) - 1)])],
-        participations=[ParticipationFact("v1", "e1", "attendee", (0, 20))],
-        quotes=[QuoteFact("e1", text[q_start:text.index("”")], (q_start, text.index("”")), "v1")],
-    )
-    result = store.save(doc, facts)
-    resolve(store)
-    client = TestClient(create_app("unused", store=store))
-    record = store.record()
-    pages = ["/", f"/documents/{result.document_id}", f"/events/{record.events()[0]['id']}",
-             f"/entities/{next(e['id'] for e in record.entities() if e['type'] == 'person')}", "/search?q=Hanoi",
-             "/network?of=person", "/timeline"]
-    for path in pages:
-        html = client.get(path).text
-        assert "<script>alert" not in html and "<img" not in html, path
-        live = LiveParts()
-        live.feed(html)
-        assert not live.handlers and not live.alerts, (path, live.handlers, live.alerts)
-    assert "&lt;script&gt;" in client.get(f"/documents/{result.document_id}").text
-    csp = client.get("/").headers["content-security-policy"]
-    assert "default-src 'self'" in csp and "object-src 'none'" in csp
-
-
-def test_serve_binds_loopback_by_default():
-    from typer.testing import CliRunner
-
-    from liaison.cli import app
-
-    help_text = CliRunner().invoke(app, ["serve", "--help"]).output
-    assert "127.0.0.1" in help_text
+def test_watch_once_survives_a_dead_source_and_names_it(site, tmp_path):
+    sources = tmp_path / "sources.txt"
+    sources.write_text(f"# party news\n{site.url('/feed.xml')} outlet=\"Loopback Ledger\" delay=0\n"
+                       "http://127.0.0.1:9/feed.xml   # nothing listens on port 9\n"
+                       f"{site.url('/news/old-congress.html')} delay=0\n", encoding="utf-8")
+    db = tmp_path / "watch.db"
+    result = runner.invoke(app, ["watch", str(sources), "--db", str(db), "--once", "--delay", "0",
+                                 "--archive", str(tmp_path / "warc")])
+    assert result.exit_code == 0, result.output
+    assert "pass 1" in result.output and "4 new" in result.output
+    assert "failed http://127.0.0.1:9/feed.xml: connection refused" in result.output
+    assert any(r["source"] == "http://127.0.0.1:9/feed.xml" and r["status"] == "failed" for r in log_rows(db))

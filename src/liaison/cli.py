@@ -26,6 +26,15 @@ err = Console(stderr=True, soft_wrap=True)
 
 DbOption = typer.Option(None, "--db", help="SQLite file or database URL [env: LIAISON_DB; default: liaison.db]")
 DataOption = typer.Option(None, "--data", help="folder of reference data, e.g. ../shared/data [env: LIAISON_DATA]")
+# web sources (`ingest URL…`, `watch`)
+DelayOption = typer.Option(1.0, "--delay", min=0.0, help="web: seconds between two requests to one host")
+SinceOption = typer.Option(None, "--since", help="web: skip feed and sitemap entries dated before this day (YYYY-MM-DD)")
+ArchiveOption = typer.Option(None, "--archive", help="web: folder for the WARC files of what is fetched "
+                                                     "[default: 'archive' beside the database]")
+PrivateOption = typer.Option(False, "--allow-private", help="web: let links and redirects lead to private or "
+                                                            "local addresses that were not named")
+ContactOption = typer.Option(None, "--contact", envvar="LIAISON_CONTACT", help="web: an e-mail or URL for site "
+                             "owners, sent in the User-Agent [env: LIAISON_CONTACT]")
 
 
 def settings(db=None, data=None, model=None, max_bytes=None) -> Settings:
@@ -79,12 +88,29 @@ def ingest(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="extraction processes [default: the cores available]"),
     dask: Optional[str] = typer.Option(None, "--dask", help="run on Dask: 'local' (a LocalCluster) or a scheduler address tcp://host:8786"),
     shards: Optional[Path] = typer.Option(None, "--shards", help="with --dask: write Parquet shards to this folder for `liaison load` instead of storing"),
+    delay: float = DelayOption,
+    since: Optional[str] = SinceOption,
+    archive: Optional[Path] = ArchiveOption,
+    allow_private: bool = PrivateOption,
+    contact: Optional[str] = ContactOption,
 ):
-    """Read, clean, route, extract and store articles; a second run over the same articles changes nothing."""
+    """Read, clean, route, extract and store articles; a second run over the same articles changes nothing.
+
+    Besides files, a path may be a web address: an article page, an RSS or Atom feed, or a
+    sitemap, fetched politely (robots.txt, a delay per host) and kept in a WARC archive."""
     from liaison.cli_scale import run_ingest_command
+    from liaison.cli_web import make_fetcher, web_summary
+    from liaison.ingest import is_web
 
     cfg = settings(db, data, spacy_model, max_bytes)
+    web = [p for p in paths if is_web(p)]
+    if web and dask:
+        err.print(Text("error: ", style="red") + Text("web addresses are fetched by a plain ingest; "
+                                                      "fetch them first (or archive them as WARC) for --dask"))
+        raise typer.Exit(2)
     store = open_store(cfg)
+    fetcher = make_fetcher(store, web, cfg.db, delay=delay, since=since, archive=archive, allow_private=allow_private,
+                           contact=contact, max_bytes=cfg.max_bytes) if web else None
     extractor = load_extractor(cfg)
     started = time.perf_counter()
     with progress_bar() as bar:
@@ -102,19 +128,19 @@ def ingest(
                 bar.console.print(Text("warning ", style="yellow") + Text(f"{outcome.source}: {'; '.join(outcome.warnings)}"))
 
         report = run_ingest_command(paths, store, extractor, cfg, force=force, on_outcome=on_outcome,
-                                    extract_all=extract_all, workers=workers, dask=dask, shards=shards)
-    if not err.is_terminal:
-        for outcome in report.failures:
-            err.print(Text(f"failed {outcome.source}: {outcome.message}"))
-        for outcome in report.warnings:
-            if outcome.status != "failed":
-                err.print(Text(f"warning {outcome.source}: {'; '.join(outcome.warnings)}"))
+                                    extract_all=extract_all, workers=workers, dask=dask, shards=shards,
+                                    fetcher=fetcher)
+    if fetcher is not None:
+        fetcher.archive.close()
     c = report.counts
     rate = report.documents / report.seconds if report.seconds else 0.0
     out.print(f"{report.documents} documents in {report.seconds:.1f}s ({rate:.1f} docs/s, "
               f"{report.words / report.seconds if report.seconds else 0:.0f} words/s): "
               f"{c['stored']} stored, {c['updated']} updated, {c['unchanged']} unchanged, "
-              f"{c['duplicate']} duplicate, {c['failed']} failed")
+              f"{c['duplicate']} duplicate, {c['failed']} failed"
+              + (f", {c['skipped']} skipped" if c["skipped"] else ""))
+    if fetcher is not None:
+        out.print(web_summary(fetcher))
     if report.routed_out:
         out.print(f"{report.routed_out} stored without extraction: off topic for the relevance router (--all extracts them)")
     if report.resolution is not None:
@@ -504,3 +530,7 @@ register_admin(app)
 from liaison.cli_report import report  # noqa: E402
 
 app.command()(report)
+
+from liaison.cli_web import watch  # noqa: E402
+
+app.command()(watch)

@@ -11,7 +11,8 @@ from rich.text import Text
 from liaison.cli import DbOption  # this module is registered at the end of liaison.cli
 
 
-def run_ingest_command(paths, store, extractor, cfg, *, force, on_outcome, extract_all, workers, dask, shards):
+def run_ingest_command(paths, store, extractor, cfg, *, force, on_outcome, extract_all, workers, dask, shards,
+                       fetcher=None):
     """The ingest `liaison ingest` asked for: plain, with worker processes, or on Dask."""
     from liaison.cli import err
     from liaison.pipeline import Writer, available_cores, ingest
@@ -40,7 +41,7 @@ def run_ingest_command(paths, store, extractor, cfg, *, force, on_outcome, extra
         store.close()
         raise typer.Exit(1 if report.counts["failed"] else 0)
     return ingest(paths, store, extractor, max_bytes=cfg.max_bytes, force=force, on_outcome=on_outcome,
-                  extract_all=extract_all, workers=workers or available_cores())
+                  extract_all=extract_all, workers=workers or available_cores(), fetcher=fetcher)
 
 
 def load(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 Span = tuple[int, int]
 
@@ -107,6 +107,9 @@ class RawDocument:
     format: str  # "text", "markdown", "html"
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # where a fetched page came from (url, fetched_at, warc_record_id): provenance, not input, so
+    # it stays out of the raw hash and a page fetched again unchanged is unchanged
+    provenance: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -124,6 +127,8 @@ class Document:
     url: str | None = None
     warnings: list[str] = field(default_factory=list)
     raw_hash: str | None = None  # of the input before cleaning: unchanged input is skipped uncleaned
+    fetched_at: datetime | None = None  # a page from the web: when it was fetched (UTC)
+    warc_record_id: str | None = None  # and the WARC record that keeps the response
 
     @property
     def word_count(self) -> int:

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from liaison.extract import Extractor
-from liaison.ingest import ReadFailure, prepare, raw_hash, read_paths
+from liaison.ingest import Passed, ReadFailure, prepare, raw_hash, read_sources
 from liaison.ingest import minhash
 from liaison.ingest.relevance import ROUTER_VERSION, Router
 from liaison.model import Document, DocumentFacts, RawDocument
@@ -63,7 +63,7 @@ class IngestReport:
 
     @property
     def documents(self) -> int:
-        return sum(n for status, n in self.counts.items() if status != "failed")
+        return sum(n for status, n in self.counts.items() if status not in ("failed", "skipped"))
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
@@ -85,6 +85,9 @@ def prepared(items: Iterable[RawDocument | ReadFailure]) -> Iterator[Document | 
     for item in items:
         if isinstance(item, ReadFailure):
             yield Outcome(item.source, "failed", item.reason)
+            continue
+        if isinstance(item, Passed):  # a web source not modified, already read, or not allowed
+            yield Outcome(item.source, item.status, item.reason)
             continue
         try:
             yield prepare(item)
@@ -258,20 +261,21 @@ class Writer:
 def ingest(paths: Iterable[str], store: Store, extractor: Extractor, *, max_bytes: int,
            force: bool = False, batch_size: int = 16, resolve_after: bool = True,
            on_outcome: Callable[[Outcome], None] | None = None, extract_all: bool = False,
-           router: Router | None = None, workers: int = 1) -> IngestReport:
+           router: Router | None = None, workers: int = 1, fetcher=None) -> IngestReport:
     """Ingest everything ``paths`` names into ``store``.
 
     Documents the router finds off topic are stored without extraction (``extract_all``
     sends every document to the extractor, and re-extracts those an earlier run passed
     over). ``workers`` > 1 extracts in that many processes; this process stays the one
-    writer and stores the results in input order.
+    writer and stores the results in input order. Web addresses among ``paths`` are fetched
+    through ``fetcher`` (``liaison.ingest.web.Fetcher``; a default one when None).
     """
     writer = Writer(store, force=force, extract_all=extract_all, on_outcome=on_outcome)
     if router is None and not extract_all:
         router = Router(extractor.gazetteer)
 
     def to_analyse() -> Iterator[Document]:
-        for chunk in chunked(read_paths(paths, max_bytes), LOOKUP_CHUNK):
+        for chunk in chunked(read_sources(list(paths), max_bytes, fetcher), LOOKUP_CHUNK):
             items = list(prepared(writer.look_ahead(chunk)))
             writer.look_up_texts([item for item in items if isinstance(item, Document)])
             for item in items:

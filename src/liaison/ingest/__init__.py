@@ -15,9 +15,24 @@ from liaison.ingest.clean import clean_lines, years_in
 from liaison.ingest.dates import parse_date
 from liaison.ingest.language import detect_language
 from liaison.ingest.readers import ReadFailure, expand_paths, read_path, read_paths
+from liaison.ingest.web import Fetcher, Passed, Source, WebOptions, crawl, is_web
 from liaison.model import Document, RawDocument
 
-__all__ = ["ReadFailure", "expand_paths", "prepare", "read_path", "read_paths", "content_hash", "raw_hash"]
+__all__ = ["ReadFailure", "Passed", "expand_paths", "prepare", "read_path", "read_paths", "read_sources",
+           "content_hash", "raw_hash", "is_web"]
+
+
+def read_sources(sources, max_bytes: int, fetcher: Fetcher | None = None):
+    """Raw documents from files, folders, globs, stdin and web addresses (``http(s)://``, or
+    :class:`Source` with its own settings): files first, then the web, through ``fetcher``."""
+    web = [s for s in sources if isinstance(s, Source) or is_web(s)]
+    paths = [s for s in sources if not (isinstance(s, Source) or is_web(s))]
+    if paths:
+        yield from read_paths(paths, max_bytes)
+    if web:
+        if fetcher is None:
+            fetcher = Fetcher(WebOptions(max_bytes=max_bytes), named=[getattr(s, "url", s) for s in web])
+        yield from crawl(web, fetcher)
 
 
 def content_hash(text: str) -> str:
@@ -67,7 +82,9 @@ def prepare(raw: RawDocument) -> Document:
         authors=meta.get("authors") or cleaned.authors,
         published=published,
         language=meta.get("language") or detect_language(cleaned.text),
-        url=meta.get("url"),
+        url=meta.get("url") or raw.provenance.get("url"),
         warnings=warnings,
         raw_hash=raw_hash(raw),
+        fetched_at=raw.provenance.get("fetched_at"),
+        warc_record_id=raw.provenance.get("warc_record_id"),
     )

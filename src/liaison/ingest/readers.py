@@ -327,9 +327,15 @@ def read_path(path: str, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
         return
     file = Path(path)
     suffix = file.suffix.lower()
+    if path.lower().endswith((".warc", ".warc.gz")):  # an archive of fetched pages (ours, wget's, Heritrix's)
+        from liaison.ingest.warc import read_warc
+
+        for item in read_warc(path, max_bytes, decode):
+            yield item if isinstance(item, RawDocument) else ReadFailure(*item)
+        return
     if suffix not in SUPPORTED:
         yield ReadFailure(path, f"unsupported file type {suffix or '(no extension)'!r}; "
-                                "Liaison reads .txt, .md, .html, .htm and .jsonl")
+                                "Liaison reads .txt, .md, .html, .htm, .jsonl and .warc(.gz)")
         return
     try:
         data = read_bytes(file, max_bytes)

@@ -22,7 +22,7 @@ from sqlalchemy.pool import StaticPool
 from liaison.model import Document, DocumentFacts
 from liaison.store import migrations
 from liaison.store.schema import (
-    doc_entities, doc_events, document_bands, document_signatures, documents, figures,
+    doc_entities, doc_events, document_bands, document_signatures, documents, fetches, figures,
     ingest_log, mentions, participations, quotes,
 )
 
@@ -397,6 +397,24 @@ class Store:
                 out[row["source"]] = dict(row)
         return out
 
+    def fetch_state(self, url: str) -> dict | None:
+        """What ``url`` answered when last asked (status, validators, final address), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(fetches).where(fetches.c.url == url)).mappings().first()
+        return dict(row) if row else None
+
+    def save_fetch(self, url: str, **values) -> None:
+        """Remember what ``url`` answered (a 304 keeps the earlier validators and record)."""
+        values = {k: v for k, v in values.items() if k in fetches.c}
+        with self.engine.begin() as conn:
+            done = conn.execute(fetches.update().where(fetches.c.url == url).values(**values)).rowcount
+            if not done:
+                conn.execute(fetches.insert().values(url=url, **values))
+
+    def has_source(self, source: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(documents.c.id).where(documents.c.source == source)).first() is not None
+
     def known_hashes(self, hashes: list[str]) -> dict[str, dict | None]:
         """For each content hash: one stored document (id, source) with that text, or None."""
         out: dict[str, dict | None] = dict.fromkeys(hashes)
@@ -606,7 +624,7 @@ def _row(doc: Document, facts: DocumentFacts, doc_id: str, near_duplicate_of: tu
         extractor=facts.extractor, warnings=doc.warnings, ingested_at=_now(),
         near_duplicate_of=near_duplicate_of[0] if near_duplicate_of else None,
         similarity=near_duplicate_of[1] if near_duplicate_of else None,
-        raw_hash=doc.raw_hash,
+        raw_hash=doc.raw_hash, fetched_at=doc.fetched_at, warc_record_id=doc.warc_record_id,
     )
 
 

@@ -119,6 +119,15 @@ def _tours(conn: sa.Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE doc_events ADD COLUMN countries JSON")
 
 
+def _fetches(conn: sa.Connection) -> None:
+    have = {c["name"] for c in sa.inspect(conn).get_columns("documents")}
+    if "fetched_at" not in have:
+        conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN fetched_at TIMESTAMP")
+    if "warc_record_id" not in have:
+        conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN warc_record_id TEXT")
+    schema.fetches.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
@@ -130,6 +139,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (9, "hash of each document's raw input, so re-ingest skips unchanged files before cleaning", _raw_hash),
     (10, "the period of an event told without its day (EDTF), per report and per event", _periods),
     (11, "the countries of a report's trip to several countries", _tours),
+    (12, "pages from the web: when each was fetched, its WARC record, and what each address answered", _fetches),
 ]
 
 

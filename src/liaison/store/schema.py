@@ -36,6 +36,24 @@ documents = sa.Table(
     # SHA-256 of the input as read, before cleaning (migration 9): an unchanged file is known
     # without cleaning it again. Looked up through the unique source, so it needs no index.
     sa.Column("raw_hash", sa.String(64)),
+    # a page from the web (migration 12): when it was fetched and the WARC record that keeps it
+    sa.Column("fetched_at", sa.DateTime),
+    sa.Column("warc_record_id", sa.Text),
+)
+
+# What the fetcher knows of each address it has asked for (migration 12): the validators of its
+# last answer, so the next pass asks conditionally (a 304 costs nothing), and whether it answered
+# at all, so a feed's items already read are not fetched again after a restart.
+fetches = sa.Table(
+    "fetches", metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("final_url", sa.Text),
+    sa.Column("kind", sa.String(16)),  # page, feed or sitemap, as the body said
+    sa.Column("status", sa.Integer),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("fetched_at", sa.DateTime, nullable=False),
+    sa.Column("warc_record_id", sa.Text),
 )
 
 # MinHash bands for near-duplicate detection: two documents sharing a band bucket
