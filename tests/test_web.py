@@ -251,3 +251,33 @@ def test_watch_once_survives_a_dead_source_and_names_it(site, tmp_path):
     assert "pass 1" in result.output and "4 new" in result.output
     assert "failed http://127.0.0.1:9/feed.xml: connection refused" in result.output
     assert any(r["source"] == "http://127.0.0.1:9/feed.xml" and r["status"] == "failed" for r in log_rows(db))
+
+
+def test_a_malformed_feed_and_a_dropped_connection_cost_only_themselves(site, tmp_path):
+    import socket
+    import threading
+
+    site.routes["/broken.xml"] = Answer(200, b"<?xml version='1.0'?><rss><channel><item><title>cut",
+                                        {"Content-Type": "application/rss+xml"})
+    # a server that accepts the connection and closes it without a word
+    mute = socket.socket()
+    mute.bind(("127.0.0.1", 0))
+    mute.listen(4)
+
+    def hang_up():
+        for _ in range(4):
+            try:
+                conn, _ = mute.accept()
+            except OSError:
+                return
+            conn.close()
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    dropped = f"http://127.0.0.1:{mute.getsockname()[1]}/feed.xml"
+    db = tmp_path / "bad.db"
+    result = ingest(db, site.url("/broken.xml"), dropped, site.url("/news/lisbon-forum.html"))
+    mute.close()
+    assert result.exit_code == 1 and "1 stored" in result.output, result.output
+    failed = {r["source"]: r["message"] for r in log_rows(db) if r["status"] == "failed"}
+    assert set(failed) == {site.url("/broken.xml"), dropped}
+    assert "feed" in failed[site.url("/broken.xml")] and "connection" in failed[dropped]

@@ -163,7 +163,7 @@ def extract(
     spacy_model: Optional[str] = typer.Option(None, "--spacy-model"),
 ):
     """Read, clean and extract without storing: one JSON line per document (../shared/eval/FORMAT.md)."""
-    from liaison.ingest import read_paths
+    from liaison.ingest import read_sources
     from liaison.model import document_line
     from liaison.pipeline import Outcome, prepared
 
@@ -172,8 +172,11 @@ def extract(
     failures = []
 
     def docs():
-        for item in prepared(read_paths(paths, cfg.max_bytes)):
+        for item in prepared(read_sources(paths, cfg.max_bytes)):  # web addresses too, fetched politely
             if isinstance(item, Outcome):
+                if item.status != "failed":  # a web page robots.txt forbids
+                    err.print(Text(f"{item.status} ", style="yellow") + Text(f"{item.source}: {item.message}"))
+                    continue
                 failures.append(item)
                 err.print(Text("failed ", style="red") + Text(f"{item.source}: {item.message}"))
                 continue
@@ -281,8 +284,10 @@ def show(doc_id: str = typer.Argument(..., help="a document, entity or event id 
         err.print(Text("error: ", style="red") + Text(f"no document {doc_id!r}; `liaison documents` lists them"))
         raise typer.Exit(1)
     out.print(Text(doc["title"] or "(no title)", style="bold"))
-    for key in ("id", "source", "outlet", "authors", "published", "language", "word_count", "status", "skip_reason",
-                "near_duplicate_of", "extractor"):
+    for key in ("id", "source", "url", "fetched_at", "warc_record_id", "outlet", "authors", "published", "language",
+                "word_count", "status", "skip_reason", "near_duplicate_of", "extractor"):
+        if key == "url" and doc.get("url") == doc.get("source"):
+            continue
         value = doc.get(key)
         if value not in (None, [], ""):
             out.print(Text(f"{key}: ", style="dim") + Text(", ".join(value) if isinstance(value, list) else str(value)))

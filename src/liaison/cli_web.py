@@ -53,7 +53,10 @@ def web_summary(fetcher) -> str:
              f"{c['disallowed']} disallowed by robots.txt", f"{c['retried']} retried"]
     line = "web: " + ", ".join(parts)
     if fetcher.archive is not None and fetcher.archive.records:
-        line += f"; {fetcher.archive.records} responses archived in {fetcher.archive.path}"
+        where = fetcher.archive.path
+        if where.is_relative_to(Path.cwd()):
+            where = where.relative_to(Path.cwd())
+        line += f"; {fetcher.archive.records} responses archived in {where}"
     return line
 
 

@@ -194,6 +194,7 @@ class Writer:
         self.this_run.setdefault(item.content_hash, item.source)
         if item.source in self.pending_sources:
             self.flush()  # the same source earlier in this run: store it first, then compare with it
+            self.known.pop(item.source, None)  # looked up before that one was stored
         if item.source in self.known and item.content_hash in self.known_hash:
             by_source, by_hash = self.known.pop(item.source), self.known_hash[item.content_hash]
         else:

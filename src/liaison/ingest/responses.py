@@ -110,6 +110,8 @@ def feed_entries(response: Response) -> tuple[list[Entry], list[str]]:
     if parsed.bozo and not parsed.entries:
         raise ValueError(f"malformed feed: {parsed.get('bozo_exception') or 'no items'}")
     entries, problems = [], []
+    if parsed.bozo:  # feedparser reads a broken feed as far as it goes
+        problems.append(f"is malformed ({parsed.get('bozo_exception')}); read as far as it goes")
     for n, item in enumerate(parsed.entries, 1):
         link = item.get("link") or ""
         if not re.match(r"https?://", link, re.I):

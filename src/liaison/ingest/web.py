@@ -127,6 +127,7 @@ class Fetcher:
         self._last: dict[str, float] = {}
         self._robots: dict[str, object] = {}
         self.counts: Counter = Counter()
+        self.read: set[str] = set()  # addresses crawl() has read this run
 
     # -- politeness ------------------------------------------------------------------------
 
@@ -232,9 +233,11 @@ class Fetcher:
                 reply = self.session.get(url, headers=headers, timeout=self.options.timeout,
                                          allow_redirects=False, stream=True)
             except requests.RequestException as exc:
-                if attempt < self.options.retries and isinstance(exc, (requests.ConnectionError, requests.Timeout)) \
-                        and not robots:
+                # a dropped connection or a timeout is tried again once: a server that is down stays down
+                if attempt < min(self.options.retries, 1) and not robots \
+                        and isinstance(exc, (requests.ConnectionError, requests.Timeout)):
                     attempt += 1
+                    self.counts["retried"] += 1
                     self.sleep(self._backoff(attempt, None))
                     continue
                 raise FetchError(url, _network_problem(exc)) from None
@@ -351,6 +354,10 @@ def crawl(sources: Iterable[Source | str], fetcher: Fetcher) -> Iterator[RawDocu
 
 
 def _read(url: str, source: Source, fetcher: Fetcher, since, depth: int, entry: Entry | None = None):
+    if url in fetcher.read:  # a page both the feed and the sitemap list: once a run
+        yield Passed(url, "unchanged", "read earlier in this run")
+        return
+    fetcher.read.add(url)
     stored = fetcher.state.has_source(url)
     if entry is not None and stored:  # a feed item or sitemap location read in an earlier pass
         fetcher.counts["already read"] += 1
