@@ -109,6 +109,13 @@ def test_a_feed_stores_each_article_once_and_a_second_pass_fetches_nothing_new(s
     assert lisbon["url"] == site.url("/news/lisbon-forum.html") and lisbon["outlet"] == "Loopback Ledger"
     log = {(r["source"], r["status"]): r["message"] for r in log_rows(db)}
     assert "robots.txt" in log[(site.url("/private/draft.html"), "skipped")]
+    # the explorer's document page says where and when the page was fetched, and its WARC record
+    from fastapi.testclient import TestClient
+
+    from liaison.web import create_app
+
+    page = TestClient(create_app("unused", store=store)).get(f"/documents/{lisbon['id']}")
+    assert page.status_code == 200 and lisbon["warc_record_id"].strip("<>") in page.text and "fetched" in page.text
     store.close()
     asked = len(site.log)
 
@@ -173,7 +180,9 @@ def test_redirect_loops_oversized_pages_and_other_schemes_are_refused_with_the_r
     site.routes["/loop-b"] = Answer(302, b"", {"Location": "/loop-a"})
     site.routes["/huge.html"] = Answer(200, b"<html><body>" + b"<p>party talks</p>" * 1_200_000 + b"</body></html>",
                                        {"Content-Type": "text/html"})
+    site.routes["/moved"] = Answer(301, b"", {"Location": "/news/lisbon-forum.html"})
     fetcher = Fetcher(WebOptions(delay=0, max_bytes=5_000_000), NoState(), named=[site.base], sleep=lambda s: None)
+    assert fetcher.fetch(site.url("/moved")).url == site.url("/news/lisbon-forum.html")  # a move is followed
     with pytest.raises(FetchError, match="redirect loop"):
         fetcher.fetch(site.url("/loop-a"))
     with pytest.raises(FetchError, match="page too large"):
@@ -281,3 +290,13 @@ def test_a_malformed_feed_and_a_dropped_connection_cost_only_themselves(site, tm
     failed = {r["source"]: r["message"] for r in log_rows(db) if r["status"] == "failed"}
     assert set(failed) == {site.url("/broken.xml"), dropped}
     assert "feed" in failed[site.url("/broken.xml")] and "connection" in failed[dropped]
+
+
+def test_an_atom_feed_is_read_like_an_rss_feed(site, tmp_path):
+    base = site.base
+    site.routes["/atom"] = Answer(200, (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Ledger</title>'
+        f'<entry><title>Lisbon</title><link href="{base}/news/lisbon-forum.html"/><updated>2024-05-07T09:00:00Z'
+        '</updated></entry></feed>').encode(), {"Content-Type": "text/xml"})  # told by its body, not its type
+    result = ingest(tmp_path / "atom.db", site.url("/atom"))
+    assert result.exit_code == 0 and "1 stored" in result.output, result.output
