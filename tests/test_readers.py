@@ -108,6 +108,19 @@ def test_wrong_encoding_falls_back_and_says_so(tmp_path):
     assert raw.warnings and "not valid UTF-8" in raw.warnings[0]
 
 
+def test_utf16_with_its_byte_order_mark_is_text_and_stray_bytes_do_not_turn_utf8_into_a_code_page(tmp_path):
+    words = "Delegates of the Workers’ Party met in São Paulo and Brasília for the forum of parties."
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes(words.encode("utf-16"))  # with its BOM, and a NUL in every other byte
+    raw = read_one(wide)
+    assert isinstance(raw, RawDocument) and raw.body.strip() == words and not raw.warnings
+    stray = tmp_path / "stray.txt"
+    stray.write_bytes(words.encode("utf-8").replace(b"forum", b"fo\xffrum"))  # one bad byte in UTF-8
+    raw = read_one(stray)
+    assert "São Paulo" in raw.body and "Brasília" in raw.body and "Workers’" in raw.body
+    assert "fo\ufffdrum" in raw.body and "1 undecodable byte replaced" in raw.warnings[0]
+
+
 def test_folder_walk_skips_hidden_files_and_readme_and_globs_work(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "one.txt").write_text("One report of a meeting between parties.")

@@ -109,10 +109,25 @@ def glob_root(pattern: str) -> Path:
 def decode(data: bytes, source: str) -> tuple[str, list[str]]:
     """Bytes to text: UTF-8 (with or without BOM), else the detected encoding, said as a warning."""
     warnings: list[str] = []
+    bom = unicode_bom(data)
+    if bom:
+        try:
+            return data.decode(bom), warnings
+        except UnicodeDecodeError as exc:
+            text = data.decode(bom, errors="replace")
+            return text, [f"not valid {bom.upper()} (byte {exc.start}); undecodable bytes replaced"]
     try:
         return data.decode("utf-8-sig"), warnings
     except UnicodeDecodeError as exc:
         problem = f"not valid UTF-8 (byte {exc.start})"
+    # UTF-8 with a few stray bytes (a bad copy, a truncated character) is still UTF-8: decoded as a
+    # legacy code page its every accented letter would be wrong ("São" as "SĂŁo")
+    loose = data.decode("utf-8", errors="surrogateescape")
+    stray = sum(1 for ch in loose if "\udc80" <= ch <= "\udcff")
+    wide = sum(1 for ch in loose if ord(ch) > 127 and not "\udc80" <= ch <= "\udcff")
+    if wide and stray <= max(3, wide // 20):
+        return data.decode("utf-8", errors="replace"), [
+            f"{problem}; read as UTF-8 with {stray} undecodable byte{'s' if stray > 1 else ''} replaced"]
     from charset_normalizer import from_bytes
 
     results = from_bytes(data)
@@ -130,6 +145,15 @@ def decode(data: bytes, source: str) -> tuple[str, list[str]]:
         text = str(best)
         warnings.append(f"{problem}; decoded as {best.encoding} (detected)")
     return text, warnings
+
+
+def unicode_bom(data: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte order mark announces (UTF-8's is read as UTF-8)."""
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf-32"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    return None
 
 
 def looks_binary(data: bytes) -> bool:
@@ -346,7 +370,7 @@ def read_path(path: str, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
     if not data.strip():
         yield ReadFailure(path, "empty file")
         return
-    if looks_binary(data):
+    if not unicode_bom(data) and looks_binary(data):  # UTF-16 is full of NULs, and text
         yield ReadFailure(path, "binary file, not text")
         return
     text, warnings = decode(data, path)
