@@ -222,7 +222,7 @@ def test_folder_walk_skips_links_out_of_the_folder(tmp_path):
     failures = {Path(i.source).name: i.reason for i in items if isinstance(i, ReadFailure)}
     assert sorted(Path(d.source).name for d in docs) == ["also-mine.md", "link-in.txt", "mine.txt"]
     assert all("PRIVATE" not in d.body and "DEEP" not in d.body for d in docs)
-    assert set(failures) == {"link-out.txt", "etc.txt"}
+    assert set(failures) == {"link-out.txt", "etc.txt", "dir-out"}  # each named, not passed over in silence
     assert all("outside the folder" in reason for reason in failures.values())
     # a pattern is held to the folder it names too, also through a linked folder
     matched = read(f"{corpus}/**/*.txt")
@@ -238,7 +238,35 @@ def test_pipes_and_devices_are_not_read(tmp_path):
     started = time.perf_counter()
     reason = only_failure(read(fifo), fifo)  # named directly: refused, not read (which would block)
     assert "not a regular file" in reason and time.perf_counter() - started < 5
-    assert read(tmp_path) == []  # a folder walk passes over it
+    (failure,) = read(tmp_path)  # a folder walk does not open it either, and says so
+    assert failure.source == str(fifo) and "not a regular file" in failure.reason
+
+
+def test_a_walk_names_what_it_cannot_read_and_goes_on(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    (corpus / "locked").mkdir(parents=True)
+    (corpus / "locked" / "inside.txt").write_text(ARTICLE)
+    (corpus / "good.txt").write_text(ARTICLE)
+    os.symlink(corpus / "gone.txt", corpus / "dangling.txt")
+    os.symlink(corpus / "loop-b.txt", corpus / "loop-a.txt")
+    os.symlink(corpus / "loop-a.txt", corpus / "loop-b.txt")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # the tests may run as root, who can enter any folder: refuse this one
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = read(corpus)
+    assert [Path(i.source).name for i in items if isinstance(i, RawDocument)] == ["good.txt"]
+    failures = {Path(i.source).name: i.reason for i in items if isinstance(i, ReadFailure)}
+    assert failures["locked"] == "folder cannot be read: Permission denied"
+    assert "symbolic link to nothing" in failures["dangling.txt"]
+    assert failures["loop-a.txt"] == failures["loop-b.txt"] == "symbolic link loop; not read"
+    # named outright, a loop is a loop, not a missing file
+    (named,) = read(corpus / "loop-a.txt")
+    assert named.reason == "symbolic link loop; not read"
 
 
 def test_ingest_names_each_hostile_file_and_goes_on(tmp_path, extractor):
@@ -261,3 +289,21 @@ def test_ingest_names_each_hostile_file_and_goes_on(tmp_path, extractor):
         assert logged == named
     finally:
         store.close()
+
+
+def test_a_path_inside_a_folder_we_may_not_enter_costs_only_itself(tmp_path, monkeypatch):
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE)
+    hidden = tmp_path / "vault" / "secret.txt"
+    real_is_dir = Path.is_dir
+
+    def is_dir(self):  # what stat() says of a path under a folder without search permission
+        if self.parent.name == "vault":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_dir(self)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    items = read(hidden, good)
+    assert [Path(i.source).name for i in items if isinstance(i, RawDocument)] == ["good.txt"]
+    (failure,) = [i for i in items if isinstance(i, ReadFailure)]
+    assert failure.source == str(hidden) and failure.reason == "cannot read: Permission denied"

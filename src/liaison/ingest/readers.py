@@ -6,8 +6,10 @@ Each reader yields :class:`~liaison.model.RawDocument` for what it could read an
 
 from __future__ import annotations
 
+import errno
 import glob
 import json
+import os
 import re
 import stat
 import sys
@@ -67,20 +69,17 @@ def expand_paths(paths: Iterable[str]) -> Expansion:
             add(STDIN)
             continue
         path = Path(arg)
-        if path.is_dir():
-            root = path.resolve()
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts) or not child.is_file():
-                    continue
-                if FOLDER_SKIP.match(child.name):
-                    continue
-                if child.is_symlink() and not child.resolve().is_relative_to(root):
-                    out.missing.append(ReadFailure(str(child), "symbolic link leads outside the folder; not read"))
-                    continue
-                add(str(child))
-        elif path.exists():
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # inside a folder we may not enter
+            out.missing.append(ReadFailure(arg, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if is_dir:
+            _walk(path, add, out.missing)
+        elif exists:
             add(str(path))
+        elif path.is_symlink():
+            out.missing.append(ReadFailure(arg, _broken_link(path)))
         elif glob.has_magic(arg):
             matches = sorted(m for m in glob.glob(arg, recursive=True) if Path(m).is_file())
             if not matches:
@@ -94,6 +93,59 @@ def expand_paths(paths: Iterable[str]) -> Expansion:
         else:
             out.missing.append(ReadFailure(arg, "no such file or folder"))
     return out
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 says a loop this way
+        return "symbolic link loop; not read"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; not read"
+        return f"symbolic link to nothing ({os.readlink(path)}); not read"
+    return "symbolic link that cannot be followed; not read"
+
+
+def _walk(folder: Path, add, missing: list) -> None:
+    """A folder's files, recursively, in order: hidden entries and corpus READMEs are passed over;
+    what cannot be read (a folder we may not enter, a pipe, a dangling or looping link, a link out
+    of the folder) is named with its reason, and the walk goes on."""
+    root = folder.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        missing.append(ReadFailure(exc.filename or str(folder), f"folder cannot be read: {exc.strerror or exc}"))
+
+    for here, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(here)
+        for name in list(dirs):  # a link to a folder is not walked: its files are named or outside
+            if (base / name).is_symlink():
+                dirs.remove(name)
+                if not (base / name).resolve().is_relative_to(root):
+                    missing.append(ReadFailure(str(base / name), "symbolic link leads outside the folder; not read"))
+        for name in sorted(files):
+            if name.startswith(".") or FOLDER_SKIP.match(name):
+                continue
+            child = base / name
+            if child.is_symlink():
+                if not child.exists():
+                    missing.append(ReadFailure(str(child), _broken_link(child)))
+                    continue
+                if not child.resolve().is_relative_to(root):
+                    missing.append(ReadFailure(str(child), "symbolic link leads outside the folder; not read"))
+                    continue
+            try:
+                mode = child.stat().st_mode
+            except OSError as exc:
+                missing.append(ReadFailure(str(child), f"cannot read: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                missing.append(ReadFailure(str(child), "not a regular file (a pipe, device or socket); not read"))
+                continue
+            add(str(child))
 
 
 def glob_root(pattern: str) -> Path:
