@@ -92,6 +92,8 @@ def expand_paths(paths: Iterable[str]) -> Expansion:
                 add(match)
         else:
             out.missing.append(ReadFailure(arg, "no such file or folder"))
+    unique = {(m.source, m.reason): m for m in out.missing}  # a pipe met in a folder and named too
+    out.missing = list(unique.values())
     return out
 
 
