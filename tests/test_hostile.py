@@ -307,3 +307,20 @@ def test_a_path_inside_a_folder_we_may_not_enter_costs_only_itself(tmp_path, mon
     assert [Path(i.source).name for i in items if isinstance(i, RawDocument)] == ["good.txt"]
     (failure,) = [i for i in items if isinstance(i, ReadFailure)]
     assert failure.source == str(hidden) and failure.reason == "cannot read: Permission denied"
+
+
+@pytest.mark.parametrize("route", ["documents", "entities", "events", "participations", "quotes", "figures"])
+def test_an_offset_past_any_listing_is_refused_with_a_reason_not_a_500(tmp_path, route):
+    from fastapi.testclient import TestClient
+
+    from liaison.store import Store
+    from liaison.web import create_app
+
+    store = Store.open(str(tmp_path / "empty.db"))
+    try:
+        client = TestClient(create_app("unused", store=store))
+        reply = client.get(f"/api/{route}", params={"offset": 2**63})
+        assert reply.status_code == 422 and "offset" in reply.text, reply.text
+        assert client.get(f"/api/{route}", params={"offset": 2**31}).status_code == 200
+    finally:
+        store.close()

@@ -16,6 +16,10 @@ def record(request: Request):
     return request.app.state.store.record()
 
 
+# past any real listing, and below what a database's 64-bit OFFSET takes (2**63 gave a 500)
+MAX_OFFSET = 2**31
+
+
 def page(rows: list, limit: int, offset: int) -> dict:
     return {"total": len(rows), "limit": limit, "offset": offset, "items": rows[offset:offset + limit]}
 
@@ -26,7 +30,7 @@ def evidence_with_sentences(rec, items: list[dict]) -> list[dict]:
 
 @router.get("/documents")
 def documents(request: Request, outlet: Optional[str] = None, since: Optional[date] = Query(None, alias="from"),
-              until: Optional[date] = Query(None, alias="to"), limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+              until: Optional[date] = Query(None, alias="to"), limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     store = request.app.state.store
     rows = store.documents(outlet=outlet, since=since, until=until, limit=limit, offset=offset)
     return {"limit": limit, "offset": offset, "items": rows}
@@ -44,7 +48,7 @@ def document(request: Request, doc_id: str):
 
 @router.get("/entities")
 def entities(request: Request, type: Optional[str] = None, country: Optional[str] = None,
-             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     rec = record(request)
     return {"total": rec.count_entities(type=type, country=country), "limit": limit, "offset": offset,
             "items": rec.entities(type=type, country=country, limit=limit, offset=offset)}
@@ -66,7 +70,7 @@ def entity(request: Request, entity_id: str):
 @router.get("/events")
 def events(request: Request, kind: Optional[str] = None, since: Optional[date] = Query(None, alias="from"),
            until: Optional[date] = Query(None, alias="to"), country: Optional[str] = None,
-           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     rec = record(request)
     filters = {"kind": kind, "since": since, "until": until, "country": country}
     return {"total": rec.count_events(**filters), "limit": limit, "offset": offset,
@@ -88,7 +92,7 @@ def event(request: Request, event_id: str):
 
 @router.get("/participations")
 def participations(request: Request, event: Optional[str] = None, entity: Optional[str] = None,
-                   role: Optional[str] = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+                   role: Optional[str] = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     rows = record(request).participations(event_id=event, entity_id=entity)
     if role:
         rows = [r for r in rows if r["role"] == role]
@@ -97,12 +101,12 @@ def participations(request: Request, event: Optional[str] = None, entity: Option
 
 @router.get("/quotes")
 def quotes(request: Request, event: Optional[str] = None, speaker: Optional[str] = None,
-           limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+           limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     return page(record(request).quotes(event_id=event, speaker_id=speaker), limit, offset)
 
 
 @router.get("/figures")
-def figures(request: Request, event: Optional[str] = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+def figures(request: Request, event: Optional[str] = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     return page(record(request).figures(event_id=event), limit, offset)
 
 
