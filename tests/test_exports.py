@@ -155,3 +155,22 @@ def test_export_names_the_problem_with_a_bad_format_or_a_missing_folder(sample):
     assert all(f in result.output for f in ("parquet", "ftm", "events-csv"))
     result = runner.invoke(app, ["export", "--db", db, "--format", "parquet"])
     assert result.exit_code == 2 and "writes a folder" in result.output
+
+
+def test_a_record_left_unresolved_is_not_exported_as_if_it_were_whole(tmp_path, extractor):
+    from liaison.pipeline import ingest
+    from liaison.store import Store
+
+    db = tmp_path / "half.db"
+    store = Store.open(str(db))
+    ingest([str(ROOT / "data" / "sample")], store, extractor, max_bytes=5_000_000, resolve_after=False)
+    store.close()  # as after a kill between storing and resolving
+    out = tmp_path / "record.json"
+    refused = runner.invoke(app, ["export", "--db", str(db), "-o", str(out)])
+    assert refused.exit_code == 2 and "liaison resolve" in refused.output and not out.exists()
+    partial = runner.invoke(app, ["export", "--db", str(db), "-o", str(out), "--partial"])
+    assert partial.exit_code == 0
+    assert all(p["event"] and p["entity"] for p in json.loads(out.read_text())["participations"])
+    assert runner.invoke(app, ["resolve", "--db", str(db)]).exit_code == 0
+    whole = runner.invoke(app, ["export", "--db", str(db), "-o", str(out)])
+    assert whole.exit_code == 0 and json.loads(out.read_text())["events"]

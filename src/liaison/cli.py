@@ -436,12 +436,20 @@ def export(db: Optional[str] = DbOption,
            format: str = typer.Option("json", "--format", help="json (../shared/eval/FORMAT.md), csv, parquet, "
                                                                  "ftm (FollowTheMoney JSON lines), events-csv, graphml or gexf"),
            output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                                 help="file (json, ftm, events-csv) or folder (csv, parquet)")):
+                                                 help="file (json, ftm, events-csv) or folder (csv, parquet)"),
+           partial: bool = typer.Option(False, "--partial", help="export what is resolved though some stored facts "
+                                                                 "wait for resolution")):
     """Export the resolved record with its evidence."""
     from liaison.export import write_csv, write_json
 
     cfg = settings(db)
     store = open_store(cfg, create=False)
+    if not partial and store.unresolved():  # an ingest stopped between storing and resolving
+        err.print(Text("error: ", style="red") + Text(
+            f"some stored facts of {cfg.db} wait for resolution (an ingest or resolve was stopped before it "
+            f"finished), so the record would be incomplete: run `liaison resolve --db {cfg.db}` first, "
+            "or export with --partial"))
+        raise typer.Exit(2)
     if format == "json":
         data = write_json(store, output)
         if output:

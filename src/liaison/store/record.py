@@ -329,6 +329,8 @@ class Record:
         judged, rejected = self.verdicts()
         with self.engine.connect() as conn:
             for r in conn.execute(q.order_by(participations.c.document_id, participations.c.start)):
+                if r.event_id is None or r.entity_id is None:  # facts not resolved yet: no record fact
+                    continue
                 key = (r.event_id, r.entity_id)
                 if r.event_id in rejected or r.entity_id in rejected:
                     continue
