@@ -246,9 +246,16 @@ def test_sign_out_needs_the_sessions_csrf_token(store, people):
     assert forged.status_code == 403 and "CSRF" in forged.text
     assert "alice (editor)" in client.get("/").text
     token = csrf_of(client.get("/").text)
+    copied = client.cookies.get(SESSION_COOKIE)  # a copy of the cookie, taken before signing out
     done = client.post("/logout", data={"csrf": token}, follow_redirects=False)
     assert done.status_code == 303
     assert "alice (editor)" not in client.get("/").text
+    # the copy is dead too: it neither shows the user signed in nor writes
+    thief = TestClient(client.app, cookies={SESSION_COOKIE: copied})
+    assert "alice (editor)" not in thief.get("/").text
+    # and signing in again gives a new, live session
+    sign_in(client, people["alice"])
+    assert "alice (editor)" in client.get("/").text
 
 
 def test_read_only_mode_refuses_every_write(store, people):

@@ -128,6 +128,10 @@ def _fetches(conn: sa.Connection) -> None:
     schema.fetches.create(conn, checkfirst=True)
 
 
+def _ended_sessions(conn: sa.Connection) -> None:
+    schema.ended_sessions.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
@@ -140,6 +144,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (10, "the period of an event told without its day (EDTF), per report and per event", _periods),
     (11, "the countries of a report's trip to several countries", _tours),
     (12, "pages from the web: when each was fetched, its WARC record, and what each address answered", _fetches),
+    (13, "sessions signed out of, so a copied cookie dies with its sign-out", _ended_sessions),
 ]
 
 

@@ -264,6 +264,14 @@ users = sa.Table(
     sa.Column("revoked_at", sa.DateTime),
 )
 
+# Sessions a user signed out of (migration 13): a cookie copied before `POST /logout` is dead,
+# not alive until it expires. Rows are kept until the cookie would have expired anyway.
+ended_sessions = sa.Table(
+    "ended_sessions", metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+)
+
 # Per-database secrets (migration 8), e.g. the key that signs the explorer's session cookies.
 app_secrets = sa.Table(
     "app_secrets", metadata,

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from liaison.store.schema import users
+from liaison.store.schema import ended_sessions, users
 
 ROLES = ("editor", "admin")
 TOKEN_PREFIX = "liaison_"
@@ -97,6 +97,19 @@ class Users:
                 except sa.exc.IntegrityError:
                     raise UserError(f"a user {name!r} exists already") from None
         return self.get(name), token
+
+    def end_session(self, nonce: str, expires_at: datetime) -> None:
+        """Sign a session out for good (its cookie, wherever a copy is, is refused from now on)."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            conn.execute(ended_sessions.delete().where(ended_sessions.c.expires_at < now))
+            if not conn.execute(sa.select(ended_sessions.c.nonce).where(ended_sessions.c.nonce == nonce)).first():
+                conn.execute(ended_sessions.insert().values(nonce=nonce, expires_at=expires_at))
+
+    def session_ended(self, nonce: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(ended_sessions.c.nonce)
+                                .where(ended_sessions.c.nonce == nonce)).first() is not None
 
     def get(self, name: str) -> User | None:
         with self.engine.connect() as conn:

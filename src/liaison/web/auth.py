@@ -217,7 +217,8 @@ def identify(request: Request) -> User | None:
         session = session_of(request)
         if session is not None:
             found = users.get(session.name)
-            if found is not None and found.active and hmac.compare_digest(found.token_hash[:16], session.key):
+            if found is not None and found.active and hmac.compare_digest(found.token_hash[:16], session.key) \
+                    and not users.session_ended(session.nonce):
                 user = found
     request.state.liaison_user = user
     return user

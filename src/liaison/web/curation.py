@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from datetime import datetime, timezone
 from typing import Optional
 from urllib.parse import parse_qs, quote
 
@@ -170,6 +171,9 @@ async def logout(request: Request):
     session = auth.session_of(request)
     if session is not None and not request.app.state.sessions.csrf_ok(session, one(form, "csrf")):
         raise auth.AuthError(403, "The form's CSRF token is missing or stale: reload the page and try again.")
+    if session is not None:  # a copy of the cookie made before now is dead too
+        expires = datetime.fromtimestamp(session.issued + request.app.state.sessions.max_age, timezone.utc)
+        request.app.state.users.end_session(session.nonce, expires.replace(tzinfo=None))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE, path="/")
     return response
