@@ -151,3 +151,30 @@ def test_sample_corpus_ingests_cleanly(tmp_path):
     assert 15 <= stats["documents"] <= 25
     assert stats["failures"] == 0
     assert len(stats["outlets"]) >= 5
+
+
+def test_a_source_ingested_again_with_another_text_keeps_its_earlier_text(tmp_path):
+    from typer.testing import CliRunner
+
+    from liaison.cli import app
+
+    runner = CliRunner()
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"url": "https://example.org/talks", "title": "Talks in Hanoi",
+                                 "text": "Delegations of two ruling parties held talks in Hanoi on Monday and "
+                                         "signed a plan for party exchanges."}) + "\n", encoding="utf-8")
+    other = tmp_path / "other.jsonl"  # another input naming the same address, with another text
+    other.write_text(json.dumps({"url": "https://example.org/talks", "title": "Something else",
+                                 "text": "A different text about a party congress in Lima, claiming the same "
+                                         "address as the talks."}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "rev.db")
+    assert runner.invoke(app, ["ingest", str(first), "--db", db, "-q"]).exit_code == 0
+    result = runner.invoke(app, ["ingest", str(other), "--db", db, "-q"])
+    assert "1 updated" in result.output and "kept as revision 1" in result.output, result.output
+    shown = runner.invoke(app, ["show", "https://example.org/talks", "--db", db])
+    assert "Lima" in shown.output and "revision 1 stored" in shown.output
+    earlier = runner.invoke(app, ["show", "https://example.org/talks", "--db", db, "--revision", "1"])
+    assert earlier.exit_code == 0 and "Talks in Hanoi" in earlier.output and "held talks in Hanoi" in earlier.output
+    # the same text again (--force) keeps no new revision
+    runner.invoke(app, ["ingest", str(other), "--db", db, "-q", "--force"])
+    assert "revision 2" not in runner.invoke(app, ["show", "https://example.org/talks", "--db", db]).output

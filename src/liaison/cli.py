@@ -124,6 +124,8 @@ def ingest(
             bar.update(task, advance=1, failed=failed, rate=done / max(time.perf_counter() - started, 1e-9))
             if outcome.status == "failed":
                 bar.console.print(Text("failed ", style="red") + Text(f"{outcome.source}: {outcome.message}"))
+            elif outcome.status == "updated" and outcome.message and "revision" in outcome.message:
+                bar.console.print(Text("updated ", style="yellow") + Text(f"{outcome.source}: {outcome.message}"))
             elif outcome.warnings:
                 bar.console.print(Text("warning ", style="yellow") + Text(f"{outcome.source}: {'; '.join(outcome.warnings)}"))
 
@@ -269,7 +271,9 @@ def documents(
 
 @app.command()
 def show(doc_id: str = typer.Argument(..., help="a document, entity or event id (or a document's source)"),
-         db: Optional[str] = DbOption):
+         db: Optional[str] = DbOption,
+         revision: Optional[int] = typer.Option(None, "--revision", min=1,
+                                                help="a document's earlier text, as it was stored before it was replaced")):
     """A document (metadata, clean text, entities), an entity or an event, with its sources and evidence."""
     cfg = settings(db)
     store = open_store(cfg, create=False)
@@ -283,6 +287,17 @@ def show(doc_id: str = typer.Argument(..., help="a document, entity or event id 
     if doc is None:
         err.print(Text("error: ", style="red") + Text(f"no document {doc_id!r}; `liaison documents` lists them"))
         raise typer.Exit(1)
+    if revision is not None:
+        earlier = next((r for r in store.revisions(doc["id"]) if r["revision"] == revision), None)
+        if earlier is None:
+            err.print(Text("error: ", style="red") + Text(f"{doc['id']} has no revision {revision}"))
+            raise typer.Exit(1)
+        out.print(Text(earlier["title"] or "(no title)", style="bold"))
+        out.print(Text(f"revision {revision} of {doc['id']}, stored {earlier['stored_at']:%Y-%m-%d %H:%M}, "
+                       f"replaced {earlier['replaced_at']:%Y-%m-%d %H:%M}", style="dim"))
+        out.print()
+        out.print(earlier["text"], markup=False, highlight=False)
+        return
     out.print(Text(doc["title"] or "(no title)", style="bold"))
     for key in ("id", "source", "url", "fetched_at", "warc_record_id", "outlet", "authors", "published", "language",
                 "word_count", "status", "skip_reason", "near_duplicate_of", "extractor"):
@@ -291,6 +306,11 @@ def show(doc_id: str = typer.Argument(..., help="a document, entity or event id 
         value = doc.get(key)
         if value not in (None, [], ""):
             out.print(Text(f"{key}: ", style="dim") + Text(", ".join(value) if isinstance(value, list) else str(value)))
+    revisions = store.revisions(doc["id"])
+    if revisions:
+        out.print(Text("earlier texts: ", style="dim") + Text("; ".join(
+            f"revision {r['revision']} stored {r['stored_at']:%Y-%m-%d %H:%M}, replaced {r['replaced_at']:%Y-%m-%d %H:%M}"
+            f" ({len(r['text'].split())} words{', ' + repr(r['title']) if r['title'] else ''})" for r in revisions)))
     out.print()
     out.print(doc["text"], markup=False, highlight=False)
     if doc["entities"]:

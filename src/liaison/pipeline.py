@@ -447,9 +447,9 @@ def store_one(store: Store, doc: Document, facts: DocumentFacts, existing_id=...
 def outcome_of(doc: Document, facts: DocumentFacts, result) -> Outcome:
     """The outcome of a stored document, from the store's ``SaveResult``."""
     near = result.near_duplicate_of
-    message = None
+    message = result.message  # an updated document: where its earlier text is kept
     if near:
-        message = f"near-duplicate of {near[0]} (similarity {near[1]:.2f})"
+        message = "; ".join(filter(None, [message, f"near-duplicate of {near[0]} (similarity {near[1]:.2f})"]))
     if facts.skipped:
         message = "; ".join(filter(None, [message, f"not extracted: {facts.skipped}"]))
     warnings = list(doc.warnings)

@@ -22,7 +22,8 @@ from sqlalchemy.pool import StaticPool
 from liaison.model import Document, DocumentFacts
 from liaison.store import migrations
 from liaison.store.schema import (
-    doc_entities, doc_events, document_bands, document_signatures, documents, fetches, figures,
+    doc_entities, doc_events, document_bands, document_revisions, document_signatures, documents, fetches,
+    figures,
     ingest_log, mentions, participations, quotes,
 )
 
@@ -248,7 +249,9 @@ class Store:
             row = _row(doc, facts, doc_id, near_duplicate_of)
             try:
                 with self.engine.begin() as conn:
+                    kept = {}
                     if existing:
+                        kept = self._keep_revisions(conn, [row])
                         # the row first: a concurrent writer of this document waits here, so it
                         # deletes the facts this one inserts instead of adding to them
                         conn.execute(documents.update().where(documents.c.id == doc_id).values(**row))
@@ -267,7 +270,7 @@ class Store:
                 if now and now["content_hash"] == doc.content_hash:
                     return SaveResult(now["id"], "unchanged", "stored meanwhile by another run")
                 continue
-            return SaveResult(doc_id, "updated" if existing else "stored")
+            return SaveResult(doc_id, "updated" if existing else "stored", kept.get(doc_id))
         raise AssertionError("unreachable")
 
     def save_many(self, items: list[tuple[Document, DocumentFacts, list[int], list[tuple[int, int]]]], *,
@@ -345,6 +348,7 @@ class Store:
             new = [row for row in rows if row["source"] not in existing]
             if new:
                 conn.execute(documents.insert(), new)
+            kept = self._keep_revisions(conn, [row for row in rows if row["source"] in existing])
             for row in rows:
                 if row["source"] in existing:
                     conn.execute(documents.update().where(documents.c.id == row["id"]).values(**row))
@@ -363,7 +367,7 @@ class Store:
             for table in (doc_entities, mentions, doc_events, participations, quotes, figures):
                 if fact_rows.get(table):
                     conn.execute(table.insert(), fact_rows[table])
-            results = [SaveResult(doc_id, "updated" if doc.source in existing else "stored", None, near)
+            results = [SaveResult(doc_id, "updated" if doc.source in existing else "stored", kept.get(doc_id), near)
                        for (doc, *_), doc_id, near in zip(items, ids, nears)]
             self._set_raw_hashes(conn, raw_hashes)
             logs = log_rows(results) if log_rows else []
@@ -372,6 +376,43 @@ class Store:
                 conn.execute(ingest_log.insert(), [{"created_at": now, "message": None, "document_id": None, **r}
                                                    for r in logs])
         return results
+
+    @staticmethod
+    def _keep_revisions(conn: sa.Connection, rows: list[dict]) -> dict[str, str]:
+        """Before documents are replaced: keep each one's text that is about to change as a revision.
+        Returns, per document, the message that says so."""
+        if not rows:
+            return {}
+        new_hash = {row["id"]: row["content_hash"] for row in rows}
+        old = conn.execute(sa.select(documents.c.id, documents.c.title, documents.c.url, documents.c.published,
+                                     documents.c.text, documents.c.content_hash, documents.c.ingested_at,
+                                     documents.c.fetched_at, documents.c.warc_record_id)
+                           .where(documents.c.id.in_(sorted(new_hash)))).mappings().all()
+        changed = [r for r in old if r["content_hash"] != new_hash[r["id"]]]  # --force on the same text keeps none
+        if not changed:
+            return {}
+        counts = dict(conn.execute(sa.select(document_revisions.c.document_id, sa.func.max(document_revisions.c.revision))
+                                   .where(document_revisions.c.document_id.in_([r["id"] for r in changed]))
+                                   .group_by(document_revisions.c.document_id)).all())
+        now, out, keep = _now(), {}, []
+        for r in changed:
+            number = (counts.get(r["id"]) or 0) + 1
+            keep.append(dict(document_id=r["id"], revision=number, title=r["title"], url=r["url"],
+                             published=r["published"], text=r["text"], content_hash=r["content_hash"],
+                             stored_at=r["ingested_at"], replaced_at=now, fetched_at=r["fetched_at"],
+                             warc_record_id=r["warc_record_id"]))
+            when = r["ingested_at"].strftime("%Y-%m-%d %H:%M") if r["ingested_at"] else "earlier"
+            out[r["id"]] = (f"new text for this source: the text stored {when} is kept as revision {number} "
+                            f"(`liaison show {r['id']}`)")
+        conn.execute(document_revisions.insert(), keep)
+        return out
+
+    def revisions(self, doc_id: str) -> list[dict]:
+        """A document's earlier texts, oldest first."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(document_revisions)
+                                                  .where(document_revisions.c.document_id == doc_id)
+                                                  .order_by(document_revisions.c.revision)).mappings()]
 
     def set_raw_hashes(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Record the raw hash of stored documents, given as (id, raw hash) pairs."""

@@ -132,6 +132,10 @@ def _ended_sessions(conn: sa.Connection) -> None:
     schema.ended_sessions.create(conn, checkfirst=True)
 
 
+def _revisions(conn: sa.Connection) -> None:
+    schema.document_revisions.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
@@ -145,6 +149,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (11, "the countries of a report's trip to several countries", _tours),
     (12, "pages from the web: when each was fetched, its WARC record, and what each address answered", _fetches),
     (13, "sessions signed out of, so a copied cookie dies with its sign-out", _ended_sessions),
+    (14, "earlier texts of documents ingested again with another text", _revisions),
 ]
 
 

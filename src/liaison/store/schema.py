@@ -41,6 +41,25 @@ documents = sa.Table(
     sa.Column("warc_record_id", sa.Text),
 )
 
+# Earlier texts of a document (migration 14): a source ingested again with another text (an
+# edited page, a JSON line naming the same url) keeps what it said before, not only what it says now.
+document_revisions = sa.Table(
+    "document_revisions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("revision", sa.Integer, nullable=False),  # 1 for the first text the document had
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.Date),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("stored_at", sa.DateTime, nullable=False),  # when that text was stored
+    sa.Column("replaced_at", sa.DateTime, nullable=False),
+    sa.Column("fetched_at", sa.DateTime),
+    sa.Column("warc_record_id", sa.Text),
+)
+
 # What the fetcher knows of each address it has asked for (migration 12): the validators of its
 # last answer, so the next pass asks conditionally (a 304 costs nothing), and whether it answered
 # at all, so a feed's items already read are not fetched again after a restart.
