@@ -324,3 +324,33 @@ def test_an_offset_past_any_listing_is_refused_with_a_reason_not_a_500(tmp_path,
         assert client.get(f"/api/{route}", params={"offset": 2**31}).status_code == 200
     finally:
         store.close()
+
+
+def test_a_file_of_a_million_bad_lines_is_one_problem_not_a_million(tmp_path):
+    from liaison.ingest.readers import MAX_NAMED_FAILURES
+
+    bad = tmp_path / "empty-objects.jsonl"
+    bad.write_text("{}\n" * 300_000)
+    started = time.perf_counter()
+    items = read(bad)
+    assert time.perf_counter() - started < 30
+    assert len(items) == MAX_NAMED_FAILURES + 1 and all(isinstance(i, ReadFailure) for i in items)
+    assert items[-1].reason.startswith("299,900 more bad lines") and "300,000 in all" in items[-1].reason
+
+
+def test_metadata_of_the_wrong_type_is_left_out_and_said_and_names_reach_the_terminal_escaped(tmp_path):
+    from typer.testing import CliRunner
+
+    from liaison.cli import app
+
+    line = {"title": {"a": {"b": [1, 2]}}, "url": ["https://one.example", "https://two.example"],
+            "authors": ["Ana", 7], "text": ARTICLE}
+    odd = tmp_path / "odd\x1b[31mname.jsonl"
+    odd.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    (raw,) = read(odd)
+    assert isinstance(raw, RawDocument)
+    assert "title" not in raw.metadata and "url" not in raw.metadata and raw.metadata["authors"] == ["Ana"]
+    assert raw.source.endswith(":1")  # the line's own place, not a list's repr
+    assert any("title is dict" in w for w in raw.warnings) and any("url is list" in w for w in raw.warnings)
+    result = CliRunner().invoke(app, ["ingest", str(odd), "--db", str(tmp_path / "odd.db"), "-q"])
+    assert "\x1b" not in result.output and "odd\\x1b[31mname.jsonl" in result.output

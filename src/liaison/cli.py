@@ -37,6 +37,14 @@ ContactOption = typer.Option(None, "--contact", envvar="LIAISON_CONTACT", help="
                              "owners, sent in the User-Agent [env: LIAISON_CONTACT]")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(value) -> str:
+    """Text for the terminal: control characters (an escape sequence in a file name) shown, not sent."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
 def settings(db=None, data=None, model=None, max_bytes=None) -> Settings:
     try:
         return Settings.resolve(db=db, data_dir=data, spacy_model=model, max_bytes=max_bytes)
@@ -123,11 +131,11 @@ def ingest(
             done = bar.tasks[task].completed + 1
             bar.update(task, advance=1, failed=failed, rate=done / max(time.perf_counter() - started, 1e-9))
             if outcome.status == "failed":
-                bar.console.print(Text("failed ", style="red") + Text(f"{outcome.source}: {outcome.message}"))
+                bar.console.print(Text("failed ", style="red") + Text(safe(f"{outcome.source}: {outcome.message}")))
             elif outcome.status == "updated" and outcome.message and "revision" in outcome.message:
-                bar.console.print(Text("updated ", style="yellow") + Text(f"{outcome.source}: {outcome.message}"))
+                bar.console.print(Text("updated ", style="yellow") + Text(safe(f"{outcome.source}: {outcome.message}")))
             elif outcome.warnings:
-                bar.console.print(Text("warning ", style="yellow") + Text(f"{outcome.source}: {'; '.join(outcome.warnings)}"))
+                bar.console.print(Text("warning ", style="yellow") + Text(safe(f"{outcome.source}: {'; '.join(outcome.warnings)}")))
 
         report = run_ingest_command(paths, store, extractor, cfg, force=force, on_outcome=on_outcome,
                                     extract_all=extract_all, workers=workers, dask=dask, shards=shards,
@@ -177,13 +185,13 @@ def extract(
         for item in prepared(read_sources(paths, cfg.max_bytes)):  # web addresses too, fetched politely
             if isinstance(item, Outcome):
                 if item.status != "failed":  # a web page robots.txt forbids
-                    err.print(Text(f"{item.status} ", style="yellow") + Text(f"{item.source}: {item.message}"))
+                    err.print(Text(f"{item.status} ", style="yellow") + Text(safe(f"{item.source}: {item.message}")))
                     continue
                 failures.append(item)
-                err.print(Text("failed ", style="red") + Text(f"{item.source}: {item.message}"))
+                err.print(Text("failed ", style="red") + Text(safe(f"{item.source}: {item.message}")))
                 continue
             for warning in item.warnings:
-                err.print(Text("warning ", style="yellow") + Text(f"{item.source}: {warning}"))
+                err.print(Text("warning ", style="yellow") + Text(safe(f"{item.source}: {warning}")))
             yield item
 
     sink = output.open("w", encoding="utf-8") if output else sys.stdout

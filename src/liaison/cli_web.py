@@ -109,7 +109,7 @@ def watch(
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="largest page to read [default: 5000000]"),
 ):
     """Poll a list of feeds, sitemaps and pages: each pass stores what is new and resolves it."""
-    from liaison.cli import err, load_extractor, open_store, out, settings
+    from liaison.cli import err, load_extractor, open_store, out, safe, settings
     from liaison.pipeline import ingest
 
     if not sources_file.is_file():
@@ -146,7 +146,7 @@ def watch(
                       f"in {report.seconds:.1f}s")
             out.print("  " + web_summary(fetcher))
             for source, message in down.items():
-                out.print(Text(f"  failed {source}: {message}"))
+                out.print(Text(safe(f"  failed {source}: {message}")))
             if report.resolution is not None:
                 r = report.resolution
                 out.print(f"  resolved: {r.entities} entities, {r.events} events")

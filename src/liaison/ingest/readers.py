@@ -15,6 +15,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -34,6 +35,8 @@ MAX_LINE = 200_000
 # Front matter holds a title, a date, a few names: more than this is not metadata.
 MAX_FRONT_MATTER = 64_000
 MAX_FRONT_MATTER_DEPTH = 50
+# Bad lines of one JSON Lines file named one by one; past this they are counted in one failure.
+MAX_NAMED_FAILURES = 100
 
 
 @dataclass
@@ -307,27 +310,49 @@ def markdown_to_text(body: str) -> str:
     return "\n".join(lines)
 
 
-def normalise_metadata(meta: dict) -> dict:
-    """Front matter or JSON keys to the names the rest of ingest uses."""
+def normalise_metadata(meta: dict, problems: list[str] | None = None) -> dict:
+    """Front matter or JSON keys to the names the rest of ingest uses. A value of the wrong type
+    (a title that is a mapping, a list of addresses) is left out, and said in ``problems``."""
     out: dict = {}
+    problems = [] if problems is None else problems
+
+    def text(key: str):
+        value = meta.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            shown = repr(value)
+            problems.append(f"{key} is {type(value).__name__} {shown[:60]}{'…' if len(shown) > 60 else ''}, "
+                            "not text; ignored")
+            return None
+        return str(value).strip() or None
+
     for key in ("title", "outlet", "language"):
-        if meta.get(key):
-            out[key] = str(meta[key]).strip()
-    if not out.get("outlet") and meta.get("site_name"):
-        out["outlet"] = str(meta["site_name"]).strip()
+        if (value := text(key)) is not None:
+            out[key] = value
+    if not out.get("outlet") and (value := text("site_name")) is not None:
+        out["outlet"] = value
     published = meta.get("published") or meta.get("date")
-    if published:
-        out["published"] = published if not isinstance(published, str) else published.strip()
-    url = meta.get("url") or meta.get("source")
+    if isinstance(published, (date, datetime)):
+        out["published"] = published
+    elif published:
+        if (value := text("published" if meta.get("published") else "date")) is not None:
+            out["published"] = value
+    url = text("url") if meta.get("url") else text("source")
     if url:
-        out["url"] = str(url).strip()
+        out["url"] = url
     authors = meta.get("authors") or meta.get("author")
     if isinstance(authors, str):
         authors = [a.strip() for a in re.split(r",|;|\band\b", authors) if a.strip()]
     if isinstance(authors, list):
-        out["authors"] = [str(a).strip() for a in authors if str(a).strip()]
-    if meta.get("id") is not None:
-        out["id"] = str(meta["id"])
+        names = [a.strip() for a in authors if isinstance(a, str) and a.strip()]
+        if len(names) < len(authors):
+            problems.append(f"{len(authors) - len(names)} author(s) not text; ignored")
+        out["authors"] = names
+    elif authors:
+        problems.append(f"authors is {type(authors).__name__}, not a name or a list of names; ignored")
+    if meta.get("id") is not None and (value := text("id")) is not None:
+        out["id"] = value
     return out
 
 
@@ -336,7 +361,10 @@ def read_text_file(source: str, text: str, kind: str, warnings: list[str]) -> Ra
     meta, body, _ = split_front_matter(text)
     if kind == "markdown":
         body = markdown_to_text(body)
-    return RawDocument(source=source, body=body, format=kind, metadata=normalise_metadata(meta), warnings=warnings)
+    problems: list[str] = []
+    meta = normalise_metadata(meta, problems)
+    return RawDocument(source=source, body=body, format=kind, metadata=meta,
+                       warnings=[*warnings, *(f"front matter: {p}" for p in problems)])
 
 
 def read_html(source: str, text: str, warnings: list[str]) -> RawDocument:
@@ -357,6 +385,21 @@ def lines_of(text: str, size: int = 1 << 20) -> Iterator[str]:
 
 
 def read_jsonl(source: str, lines: Iterable[str], warnings: list[str]) -> Iterator[RawDocument | ReadFailure]:
+    """A document per good line; the bad lines each named, up to ``MAX_NAMED_FAILURES`` of a file,
+    then counted in one last failure (a file of a million bad lines is one problem, not a million)."""
+    bad = 0
+    for item in _jsonl_items(source, lines, warnings):
+        if isinstance(item, ReadFailure):
+            bad += 1
+            if bad > MAX_NAMED_FAILURES:
+                continue
+        yield item
+    if bad > MAX_NAMED_FAILURES:
+        yield ReadFailure(source, f"{bad - MAX_NAMED_FAILURES:,} more bad lines, not named one by one "
+                                  f"({bad:,} in all; the first {MAX_NAMED_FAILURES} are named above)")
+
+
+def _jsonl_items(source: str, lines: Iterable[str], warnings: list[str]) -> Iterator[RawDocument | ReadFailure]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -382,20 +425,22 @@ def read_jsonl(source: str, lines: Iterable[str], warnings: list[str]) -> Iterat
         except ValueError as exc:
             yield ReadFailure(where, str(exc))
             continue
-        meta = normalise_metadata(obj)
+        problems: list[str] = []
+        meta = normalise_metadata(obj, problems)
+        warnings_here = [*warnings, *problems]
         ident = meta.get("id")
         line_source = meta.get("url") or (f"{source}#{ident}" if ident else where)
         fmt = "html" if obj.get("format") == "html" else "text"
         if fmt == "html":
             try:
-                raw = read_html(line_source, body, list(warnings))
+                raw = read_html(line_source, body, list(warnings_here))
             except (ValueError, RecursionError) as exc:
                 yield ReadFailure(where, str(exc) if isinstance(exc, ValueError) else "HTML nested too deeply")
                 continue
             raw.metadata = {**raw.metadata, **meta}
             yield raw
         else:
-            yield RawDocument(source=line_source, body=body, format="text", metadata=meta, warnings=list(warnings))
+            yield RawDocument(source=line_source, body=body, format="text", metadata=meta, warnings=warnings_here)
 
 
 def read_path(path: str, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
