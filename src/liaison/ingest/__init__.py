@@ -52,11 +52,14 @@ def prepare(raw: RawDocument) -> Document:
 
     Raises ``ValueError`` when nothing of the article is left after cleaning.
     """
-    meta = raw.metadata
-    cleaned = clean_lines(raw.body, known_title=meta.get("title"))
+    meta = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in raw.metadata.items()}
+    body, nuls = raw.body.replace("\x00", ""), raw.body.count("\x00")
+    cleaned = clean_lines(body, known_title=meta.get("title"))
     if not cleaned.text.strip():
         raise ValueError("no article text left after removing page furniture")
     warnings = list(raw.warnings)
+    if nuls:  # no text holds them, and PostgreSQL refuses them
+        warnings.append(f"{nuls} NUL character{'s' if nuls > 1 else ''} removed")
     published = None
     if meta.get("published"):
         published = parse_date(meta["published"])
@@ -74,12 +77,12 @@ def prepare(raw: RawDocument) -> Document:
             if years:
                 published = parse_date(day, year=max(years))
     return Document(
-        source=raw.source,
+        source=raw.source.replace("\x00", ""),
         text=cleaned.text,
         content_hash=content_hash(cleaned.text),
         title=meta.get("title") or cleaned.title,
         outlet=meta.get("outlet"),
-        authors=meta.get("authors") or cleaned.authors,
+        authors=[a.replace("\x00", "") for a in meta.get("authors") or cleaned.authors],
         published=published,
         language=meta.get("language") or detect_language(cleaned.text),
         url=meta.get("url") or raw.provenance.get("url"),

@@ -215,7 +215,7 @@ def unicode_bom(data: bytes) -> str | None:
 
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(2, len(head) // 100):  # a stray NUL in a text is removed later, not binary
         return True
     # Control characters other than tab, newline, carriage return and form feed.
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))

@@ -229,6 +229,17 @@ def _schema_version(conn: sa.Connection) -> int | None:
 
 # -- restore ---------------------------------------------------------------------------------
 
+def _without_nul(value):
+    """A NUL as U+FFFD: one character for one, so the evidence spans into a text stay where they were."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
 def restore(src: Path, db: str, *, force: bool = False) -> Summary:
     """Restore a backup (SQLite file or dump) into the database ``db``, which must be empty unless ``force``."""
     started = time.perf_counter()
@@ -337,11 +348,14 @@ def _load_table(conn: sa.Connection, table: sa.Table, spec: dict, reader, source
     later: list[dict] = []
     batch: list[dict] = []
     count = 0
+    no_nul = conn.dialect.name == "postgresql"  # PostgreSQL refuses NUL in text, SQLite keeps it
     for values in reader.rows(spec):
         row = dict(zip(names, values))
         for n, f in decoders.items():
             if row[n] is not None:
                 row[n] = f(row[n])
+        if no_nul:
+            row = {k: _without_nul(v) for k, v in row.items()}
         if self_refs and any(row.get(n) is not None for n in self_refs):
             later.append({**{f"k_{k}": row[k] for k in pk}, **{f"v_{n}": row[n] for n in self_refs}})
             for n in self_refs:

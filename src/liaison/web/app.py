@@ -67,6 +67,9 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
+        if "%00" in request.url.query or "\x00" in request.url.path or "%00" in request.scope.get("raw_path", b"").decode(
+                "latin-1"):  # PostgreSQL refuses NUL in text: a 400 that says so, not a 500
+            return JSONResponse({"detail": "a NUL character (%00) is not allowed in the address"}, status_code=400)
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
