@@ -386,7 +386,7 @@ def test_nul_characters_are_kept_out_of_either_backend(tmp_path, db_url):
     assert runner.invoke(app, ["ingest", str(tmp_path / "nul.txt"), "--db", str(old), "-q"]).exit_code == 0
     with sqlite3.connect(old) as conn:
         conn.execute("UPDATE documents SET text = substr(text, 1, 10) || char(0) || substr(text, 12)")
-        (length,) = conn.execute("SELECT length(text) FROM documents").fetchone()
+        (length,) = conn.execute("SELECT length(CAST(text AS BLOB)) FROM documents").fetchone()  # ASCII: bytes
     dump = tmp_path / "old.tar.gz"
     assert runner.invoke(app, ["backup", str(dump), "--db", str(old)]).exit_code == 0
     target = db_url if "://" in db_url else str(tmp_path / "restored.db")
