@@ -300,3 +300,130 @@ def test_an_atom_feed_is_read_like_an_rss_feed(site, tmp_path):
         '</updated></entry></feed>').encode(), {"Content-Type": "text/xml"})  # told by its body, not its type
     result = ingest(tmp_path / "atom.db", site.url("/atom"))
     assert result.exit_code == 0 and "1 stored" in result.output, result.output
+
+
+def test_what_a_server_or_a_feed_gets_wrong_costs_only_that_source(site, tmp_path):
+    import socket
+    import threading
+
+    # a server that promises 5,000 bytes, sends 20 and hangs up
+    short = socket.socket()
+    short.bind(("127.0.0.1", 0))
+    short.listen(4)
+
+    def cut_short():
+        while True:
+            try:
+                conn, _ = short.accept()
+            except OSError:
+                return
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html><body>cut")
+            conn.close()
+
+    threading.Thread(target=cut_short, daemon=True).start()
+    site.routes["/odd-links.xml"] = Answer(200, (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        "<item><title>bad</title><link>http://[oops/a</link></item>"
+        "<item><title>bad port</title><link>http://127.0.0.1:99999/a</link></item>"
+        "</channel></rss>").encode(), {"Content-Type": "application/rss+xml"})
+    site.routes["/broken.gz"] = Answer(200, b"\x1f\x8b\x08\x00garbage", {"Content-Type": "application/gzip"})
+    site.routes["/local.xml"] = Answer(200, b"/etc/hostname", {"Content-Type": "application/rss+xml"})
+    sources = [f"http://127.0.0.1:{short.getsockname()[1]}/story.html", site.url("/odd-links.xml"),
+               site.url("/broken.gz"), site.url("/local.xml"), site.url("/news/lisbon-forum.html")]
+    db = tmp_path / "odd.db"
+    result = ingest(db, *sources)
+    short.close()
+    assert result.exit_code == 1 and "1 stored" in result.output, result.output
+    failed = {r["source"]: r["message"] for r in log_rows(db) if r["status"] == "failed"}
+    assert "broke off" in failed[sources[0]]
+    assert "not a valid address" in failed["http://127.0.0.1:99999/a"]
+    assert "('bad') has no http(s) link" in failed[sources[1]]  # feedparser drops an address it cannot read
+    assert sources[2] in failed and sources[3] in failed  # a broken gzip; a body that names a local file
+    store = Store.open(str(db))
+    try:
+        assert [d["source"] for d in store.documents(limit=10)] == [site.url("/news/lisbon-forum.html")]
+    finally:
+        store.close()
+
+
+def test_a_feed_item_that_failed_is_tried_again_though_the_feed_has_not_changed(site, tmp_path):
+    title, paragraphs = ARTICLES["/news/hanoi-delegation.html"]
+    site.page("/news/flaky.html", title, paragraphs)
+    good = site.routes["/news/flaky.html"]
+    site.routes["/news/flaky.html"] = [Answer(503, b"busy", {"Content-Type": "text/plain"})] * 4 + [good]
+    site.routes["/flaky.xml"] = Answer(200, (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        f"<item><title>Flaky</title><link>{site.base}/news/flaky.html</link></item></channel></rss>").encode(),
+        {"Content-Type": "application/rss+xml"}, etag='"flaky-1"')
+    db = tmp_path / "flaky.db"
+    first = runner.invoke(app, ["ingest", site.url("/flaky.xml"), "--db", str(db), "--delay", "0", "-q",
+                                "--archive", str(tmp_path / "warc")])
+    assert "0 stored" in first.output and "1 failed" in first.output, first.output
+    second = ingest(db, site.url("/flaky.xml"))  # the feed is asked in full, and its item again
+    assert "1 stored" in second.output, second.output
+    third = ingest(db, site.url("/flaky.xml"))  # now every item is stored: the feed may answer 304
+    assert "1 not modified" in third.output, third.output
+
+
+def test_an_article_both_carried_by_a_feed_and_listed_by_a_sitemap_is_stored_once(site, tmp_path):
+    site.routes["/quito-map.xml"] = Answer(200, (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{site.base}/news/quito-council.html</loc></url></urlset>").encode(),
+        {"Content-Type": "application/xml"})
+    db = tmp_path / "once.db"
+    result = ingest(db, site.url("/feed.xml"), site.url("/quito-map.xml"))
+    assert "0 updated" in result.output and site.requests_to("/news/quito-council.html") == 0, result.output
+
+
+def test_force_fetches_again_what_is_stored(site, tmp_path):
+    db = tmp_path / "force.db"
+    url = site.url("/news/lisbon-forum.html")
+    ingest(db, url)
+    forced = runner.invoke(app, ["ingest", url, "--db", str(db), "--delay", "0", "-q", "--force",
+                                 "--archive", str(tmp_path / "warc")])
+    assert "1 fetched" in forced.output and "0 not modified" in forced.output, forced.output
+    assert "If-None-Match" not in [h for _, p, h in site.log if p == "/news/lisbon-forum.html"][-1]
+
+
+def test_a_relative_link_in_an_atom_feed_is_read_against_the_feed_s_address(site, tmp_path):
+    site.routes["/rel.atom"] = Answer(200, (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>'
+        '<entry><title>Lisbon</title><link href="/news/lisbon-forum.html"/></entry></feed>').encode(),
+        {"Content-Type": "application/atom+xml"})
+    result = ingest(tmp_path / "rel.db", site.url("/rel.atom"))
+    assert "1 stored" in result.output, result.output
+
+
+def test_naming_one_port_of_a_local_host_does_not_open_its_other_ports(site):
+    with Loopback() as other:
+        other.routes["/internal"] = Answer(200, b"<html><body>internal</body></html>", {"Content-Type": "text/html"})
+        site.routes["/jump"] = Answer(302, b"", {"Location": other.url("/internal")})
+        fetcher = Fetcher(WebOptions(delay=0), NoState(), named=[site.base], sleep=lambda s: None)
+        with pytest.raises(FetchError, match="private or local address"):
+            fetcher.fetch(site.url("/jump"))
+        assert other.requests_to("/internal") == 0
+
+
+def test_the_archive_keeps_what_the_fetch_knew_so_a_rebuild_after_a_redirect_is_the_same(site, tmp_path):
+    site.routes["/moved.html"] = Answer(301, b"", {"Location": "/news/hanoi-delegation.html"})
+    sources = tmp_path / "sources.txt"
+    sources.write_text(f"{site.url('/moved.html')} outlet=\"Party Wire\" delay=0\n{site.url('/feed.xml')} delay=0\n")
+    live = tmp_path / "live.db"
+    result = runner.invoke(app, ["watch", str(sources), "--db", str(live), "--once", "--delay", "0",
+                                 "--archive", str(tmp_path / "warc")])
+    assert result.exit_code == 0, result.output
+    rebuilt = tmp_path / "rebuilt.db"
+    (warc,) = (tmp_path / "warc").glob("*.warc.gz")
+    assert runner.invoke(app, ["ingest", str(warc), "--db", str(rebuilt), "-q"]).exit_code == 0
+
+    def documents(path):
+        store = Store.open(str(path))
+        try:
+            return {d["source"]: (store.document(d["id"])["content_hash"], d["outlet"], d["title"])
+                    for d in store.documents(limit=100)}
+        finally:
+            store.close()
+
+    assert documents(rebuilt) == documents(live)
+    assert documents(live)[site.url("/moved.html")][1] == "Party Wire"

@@ -118,7 +118,7 @@ def ingest(
         raise typer.Exit(2)
     store = open_store(cfg)
     fetcher = make_fetcher(store, web, cfg.db, delay=delay, since=since, archive=archive, allow_private=allow_private,
-                           contact=contact, max_bytes=cfg.max_bytes) if web else None
+                           contact=contact, max_bytes=cfg.max_bytes, force=force) if web else None
     extractor = load_extractor(cfg)
     started = time.perf_counter()
     with progress_bar() as bar:

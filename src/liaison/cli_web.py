@@ -36,13 +36,13 @@ def archive_folder(db: str, archive: Path | None) -> Path:
 
 
 def make_fetcher(store, sources, db: str, *, delay: float, since: str | None, archive: Path | None,
-                 allow_private: bool, contact: str | None, max_bytes: int):
+                 allow_private: bool, contact: str | None, max_bytes: int, force: bool = False):
     """The fetcher of a run: the store remembers what each address answered; responses go to a WARC."""
     from liaison.ingest.warc import Archive
     from liaison.ingest.web import Fetcher, WebOptions
 
     options = WebOptions(delay=delay, contact=contact, max_bytes=max_bytes, allow_private=allow_private,
-                         since=since_date(since))
+                         since=since_date(since), force=force)
     return Fetcher(options, store, Archive(archive_folder(db, archive)),
                    named=[getattr(s, "url", s) for s in sources])
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from liaison.extract import Extractor
 from liaison.ingest import Passed, ReadFailure, prepare, raw_hash, read_sources
+from liaison.ingest.web import Fetcher, Source, WebOptions, is_web
 from liaison.ingest import minhash
 from liaison.ingest.relevance import ROUTER_VERSION, Router
 from liaison.model import Document, DocumentFacts, RawDocument
@@ -274,9 +275,13 @@ def ingest(paths: Iterable[str], store: Store, extractor: Extractor, *, max_byte
     writer = Writer(store, force=force, extract_all=extract_all, on_outcome=on_outcome)
     if router is None and not extract_all:
         router = Router(extractor.gazetteer)
+    paths = list(paths)
+    web = [s for s in paths if isinstance(s, Source) or is_web(s)]
+    if web and fetcher is None:  # the store remembers what each address answered
+        fetcher = Fetcher(WebOptions(max_bytes=max_bytes, force=force), store, named=[getattr(s, "url", s) for s in web])
 
     def to_analyse() -> Iterator[Document]:
-        for chunk in chunked(read_sources(list(paths), max_bytes, fetcher), LOOKUP_CHUNK):
+        for chunk in chunked(read_sources(paths, max_bytes, fetcher), LOOKUP_CHUNK):
             items = list(prepared(writer.look_ahead(chunk)))
             writer.look_up_texts([item for item in items if isinstance(item, Document)])
             for item in items:
@@ -288,7 +293,10 @@ def ingest(paths: Iterable[str], store: Store, extractor: Extractor, *, max_byte
     for doc, facts in analysed(to_analyse(), extractor, None if extract_all else router,
                                workers=workers, batch_size=batch_size):
         writer.write(doc, facts)
-    return writer.finish(resolve_after)
+    report = writer.finish(resolve_after)
+    if fetcher is not None:
+        fetcher.commit()  # the feeds' and sitemaps' validators, now that their items are stored
+    return report
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.message import Message
@@ -56,8 +57,11 @@ def unzipped(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
     """A gzipped body (``sitemap.xml.gz``) opened, at most ``limit`` bytes of it."""
     if body[:2] != b"\x1f\x8b":
         return body
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as handle:
-        data = handle.read(limit + 1)
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as handle:
+            data = handle.read(limit + 1)
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"broken gzip data: {exc}") from None
     if len(data) > limit:
         raise ValueError(f"gzipped body opens to more than {limit:,} bytes")
     return data
@@ -65,7 +69,12 @@ def unzipped(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
 
 def kind_of(response: Response) -> str:
     """'feed', 'sitemap' or 'page', from the body (and its content type where the body is silent)."""
-    head = unzipped(response.body[:200_000]) if response.body[:2] == b"\x1f\x8b" else response.body[:4096]
+    head = response.body[:4096]
+    if head[:2] == b"\x1f\x8b":  # a gzipped sitemap: its first bytes, opened (a broken one is no sitemap)
+        try:
+            head = zlib.decompressobj(31).decompress(response.body[:65536], 4096)
+        except zlib.error:
+            return "page"
     match = XML_ROOT.match(head[:4096])
     if match:
         return "feed" if match.group(1).decode().lower() in FEED_ROOTS else "sitemap"
@@ -106,7 +115,9 @@ def feed_entries(response: Response) -> tuple[list[Entry], list[str]]:
     Raises ValueError when the body is no feed at all."""
     import feedparser
 
-    parsed = feedparser.parse(response.body, response_headers={k: v for k, v in response.headers.items()})
+    # a stream, never bytes: feedparser opens bytes that look like a path as a local file
+    headers = {**response.headers, "content-location": response.headers.get("content-location") or response.url}
+    parsed = feedparser.parse(io.BytesIO(response.body), response_headers=headers)  # relative links: resolved
     if parsed.bozo and not parsed.entries:
         raise ValueError(f"malformed feed: {parsed.get('bozo_exception') or 'no items'}")
     entries, problems = [], []

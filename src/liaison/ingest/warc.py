@@ -20,6 +20,8 @@ from liaison.ingest.responses import (
 from liaison.model import RawDocument
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
+CONTEXT_FIELDS = {"source": "Liaison-Source", "outlet": "Liaison-Outlet", "title": "Liaison-Entry-Title",
+                  "published": "Liaison-Entry-Published"}
 
 
 def is_warc(path: str) -> bool:
@@ -46,20 +48,28 @@ class Archive:
             self._handle = self.path.open("ab")
             self._writer = WARCWriter(self._handle, gzip=True)
             info = self._writer.create_warcinfo_record(self.path.name, {"software": self.software,
-                                                                         "format": "WARC File Format 1.1"})
+                                                                         "format": "WARC File Format 1.0"})
             self._writer.write_record(info)
         return self._writer
 
     def keep(self, url: str, request_headers: dict, status: int, reason: str, headers: list[tuple[str, str]],
-             body: bytes, when: datetime) -> str:
-        """Append the request and its response; returns the response record's WARC-Record-ID."""
+             body: bytes, when: datetime, context: dict | None = None) -> str:
+        """Append the request and its response; returns the response record's WARC-Record-ID.
+
+        ``context`` is what the fetch knew beside the response (the address asked before redirects,
+        the source's outlet, a feed item's title and date); it is kept in ``Liaison-*`` extension
+        fields of the response record (ISO 28500 allows them), so a rebuild gives the same document."""
         from warcio.statusandheaders import StatusAndHeaders
 
         writer = self._open()
         date = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         http = StatusAndHeaders(f"{status} {reason or ''}".strip(), headers, protocol="HTTP/1.1")
+        fields = {"WARC-Date": date}
+        for key, value in (context or {}).items():
+            if value:
+                fields[CONTEXT_FIELDS[key]] = str(value).replace("\r", " ").replace("\n", " ")
         response = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
-                                             warc_headers_dict={"WARC-Date": date})
+                                             warc_headers_dict=fields)
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         ask = StatusAndHeaders(f"GET /{path} HTTP/1.1", list(request_headers.items()), is_http_request=True)
         request = writer.create_warc_record(url, "request", http_headers=ask,
@@ -103,26 +113,41 @@ def read_warc(path: str, max_bytes: int, decode) -> Iterator[RawDocument | tuple
                     headers={k.lower(): v for k, v in record.http_headers.headers},
                     fetched_at=datetime.fromisoformat(when.replace("Z", "+00:00")) if when else None,
                     warc_id=record.rec_headers.get_header("WARC-Record-ID"))
-                yield from documents_of(response, decode)
+                fields = {key: record.rec_headers.get_header(name) for key, name in CONTEXT_FIELDS.items()}
+                entry = None
+                if fields["title"] or fields["published"]:
+                    entry = Entry(url, fields["title"], _day(fields["published"]))
+                yield from documents_of(response, decode, outlet=fields["outlet"], entry=entry,
+                                        source=fields["source"] or url)
     except ArchiveLoadFailed as exc:
         yield path, f"not a readable WARC file: {exc}"
     except OSError as exc:
         yield path, f"cannot read: {exc.strerror or exc}"
 
 
-def documents_of(response: Response, decode, outlet: str | None = None,
-                 entry: Entry | None = None) -> Iterator[RawDocument | tuple[str, str]]:
-    """The documents one archived response holds (sitemaps hold none: their pages are records too)."""
-    kind = kind_of(response)
+def _day(value: str | None):
+    from datetime import date
+
     try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def documents_of(response: Response, decode, outlet: str | None = None, entry: Entry | None = None,
+                 source: str | None = None) -> Iterator[RawDocument | tuple[str, str]]:
+    """The documents one archived response holds (sitemaps hold none: their pages are records too);
+    ``source`` is the address the page was asked by (before redirects), when the archive says it."""
+    try:
+        kind = kind_of(response)
         if kind == "page":
             if not is_html(response):
                 return  # robots.txt, images, scripts, PDFs a crawler kept beside the pages
-            yield page_document(response.url, response, decode, outlet=outlet, entry=entry)
+            yield page_document(source or response.url, response, decode, outlet=outlet, entry=entry)
         elif kind == "feed":
             entries, _ = feed_entries(response)
             for item in entries:
                 if item.html:
                     yield entry_document(item, response, outlet=outlet)
-    except ValueError as exc:
-        yield response.url, str(exc)
+    except (ValueError, RecursionError) as exc:
+        yield response.url, str(exc) or "nested too deeply to read"

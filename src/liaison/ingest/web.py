@@ -54,6 +54,8 @@ class WebOptions:
     allow_private: bool = False  # let redirects and links reach private addresses not named
     obey_robots: bool = True
     since: date | None = None  # feed and sitemap entries older than this are passed over
+    force: bool = False  # fetch again what is stored, unconditionally (`ingest --force`)
+    deadline: float = 120.0  # seconds for one whole response: a server that trickles is cut off
 
     @property
     def user_agent(self) -> str:
@@ -118,7 +120,7 @@ class Fetcher:
         self.options = options
         self.state = state or NoState()
         self.archive = archive
-        self.named_hosts = {urlsplit(u).hostname for u in named if is_web(u)}
+        self.named = {_origin(u) for u in named if is_web(u)}  # (host, port): not every port of a host
         self.sleep, self.clock = sleep, clock
         self.session = session or requests.Session()
         self.session.headers.update({"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"})
@@ -128,6 +130,8 @@ class Fetcher:
         self._robots: dict[str, object] = {}
         self.counts: Counter = Counter()
         self.read: set[str] = set()  # addresses crawl() has read this run
+        self.listings: dict[str, dict] = {}  # a feed's or sitemap's validators, saved by commit()
+        self.unsettled: set[str] = set()  # listings with an item that failed: asked in full next time
 
     # -- politeness ------------------------------------------------------------------------
 
@@ -145,19 +149,22 @@ class Fetcher:
         self._last[host] = self.clock()
 
     def _check_address(self, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            host, port = parts.hostname, parts.port
+        except ValueError as exc:  # "http://[oops/", a port over 65535
+            raise FetchError(url, f"not a valid address: {exc}") from None
         if parts.scheme.lower() not in ("http", "https"):
             raise FetchError(url, f"only http and https addresses are fetched, not {parts.scheme or 'this'}:")
-        host = parts.hostname
         if not host:
             raise FetchError(url, "the address names no host")
-        if self.options.allow_private or host in self.named_hosts:
+        if self.options.allow_private or _origin(url) in self.named:
             return
         try:
-            infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+            infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80),
                                        proto=socket.IPPROTO_TCP)
-        except socket.gaierror as exc:
-            raise FetchError(url, f"cannot resolve {host}: {exc.strerror}") from None
+        except (socket.gaierror, UnicodeError) as exc:
+            raise FetchError(url, f"cannot resolve {host}: {getattr(exc, 'strerror', None) or exc}") from None
         for info in infos:
             address = ipaddress.ip_address(info[4][0].split("%")[0])
             if not address.is_global:
@@ -182,19 +189,22 @@ class Fetcher:
             response = self._get(url, {}, robots=True)
         except FetchError:
             return None  # unreachable robots.txt: as if there were none (RFC 9309 leaves 4xx open)
-        if response.status >= 500:
-            return Protego.parse("User-agent: *\nDisallow: /")  # RFC 9309: a server error disallows all
+        if response.status >= 500 or response.status == 429:  # RFC 9309: unreachable disallows all
+            return Protego.parse("User-agent: *\nDisallow: /")
         if response.status != 200:
             return None
         return Protego.parse(response.body.decode("utf-8", errors="replace"))
 
     # -- requests --------------------------------------------------------------------------
 
-    def fetch(self, url: str, *, conditional: bool = True) -> Response:
+    def fetch(self, url: str, *, conditional: bool = True, context: dict | None = None) -> Response:
         """GET ``url`` politely; a 304 comes back as a Response with status 304 and no body.
 
+        ``context`` (the address asked, the outlet, a feed item's title and date) is kept with the
+        response in the WARC archive, so a page read back from it is the document it was.
         Raises FetchError (status 'skipped' for robots.txt and private addresses)."""
         self._check_address(url)
+        conditional = conditional and not self.options.force
         if not self.allowed(url):
             self.counts["disallowed"] += 1
             raise FetchError(url, "robots.txt disallows it; not fetched", status="skipped")
@@ -205,7 +215,7 @@ class Fetcher:
                 headers["If-None-Match"] = known["etag"]
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
-        response = self._get(url, headers)
+        response = self._get(url, headers, context=context)
         if response.status == 304:
             self.counts["not modified"] += 1
             self.state.save_fetch(url, status=200, fetched_at=_utc(response.fetched_at))
@@ -222,10 +232,11 @@ class Fetcher:
                               fetched_at=_utc(response.fetched_at), warc_record_id=response.warc_id)
         return response
 
-    def _get(self, url: str, headers: dict, robots: bool = False) -> Response:
+    def _get(self, url: str, headers: dict, robots: bool = False, context: dict | None = None) -> Response:
         import requests
 
         seen = []
+        asked = url
         attempt = 0
         while True:
             self._wait_turn(url)
@@ -242,17 +253,21 @@ class Fetcher:
                     continue
                 raise FetchError(url, _network_problem(exc)) from None
             try:
-                if reply.is_redirect and reply.headers.get("location"):
-                    target = urljoin(url, reply.headers["location"])
+                location = self.session.get_redirect_target(reply) if reply.is_redirect else None
+                if location:
+                    target = urljoin(url, location)
                     self._keep(url, reply, b"")
                     seen.append(url)
                     if target in seen or len(seen) > self.options.max_redirects:
-                        raise FetchError(seen[0], f"redirect loop or too many redirects ({len(seen)}), "
-                                                  f"last to {target}")
-                    self._check_address(target)
+                        raise FetchError(asked, f"redirect loop or too many redirects ({len(seen)}), "
+                                                f"last to {target}")
+                    try:
+                        self._check_address(target)
+                    except FetchError as exc:
+                        raise FetchError(asked, f"redirects to {target}: {exc.reason}", exc.status) from None
                     if not robots and not self.allowed(target):
                         self.counts["disallowed"] += 1
-                        raise FetchError(target, "robots.txt disallows the page it redirects to; not fetched",
+                        raise FetchError(asked, f"redirects to {target}, which robots.txt disallows; not fetched",
                                          status="skipped")
                     url = target
                     continue
@@ -266,11 +281,15 @@ class Fetcher:
                     self.counts["retried"] += 1
                     self.sleep(wait)
                     continue
-                body = self._body(url, reply)
+                try:
+                    body = self._body(url, reply)
+                except requests.RequestException as exc:  # cut short, stalled, or a broken encoding
+                    raise FetchError(asked, f"the answer broke off: {_network_problem(exc)}") from None
+                keep = dict(context or {}, source=asked) if reply.status_code == 200 else None
                 return Response(url=url, status=reply.status_code, body=body,
                                 headers={k.lower(): v for k, v in reply.headers.items()},
                                 fetched_at=datetime.now(timezone.utc),
-                                warc_id=self._keep(url, reply, body))
+                                warc_id=self._keep(url, reply, body, keep))
             finally:
                 reply.close()
 
@@ -280,22 +299,39 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(url, f"page too large: {int(declared):,} bytes, the limit is {limit:,} "
                                   "(raise it with --max-bytes)")
-        chunks, size = [], 0
+        chunks, size, started = [], 0, self.clock()
         for chunk in reply.iter_content(65536):
             size += len(chunk)
             if size > limit:
                 raise FetchError(url, f"page too large: over {limit:,} bytes (raise it with --max-bytes)")
+            if self.clock() - started > self.options.deadline:
+                raise FetchError(url, f"the answer took over {self.options.deadline:.0f}s to arrive; cut off")
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _keep(self, url: str, reply, body: bytes) -> str | None:
+    def _keep(self, url: str, reply, body: bytes, context: dict | None = None) -> str | None:
         if self.archive is None:
             return None
         headers = [(k, v) for k, v in reply.headers.items()
                    if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
         headers.append(("Content-Length", str(len(body))))
-        return self.archive.keep(url, dict(reply.request.headers), reply.status_code, reply.reason or "",
-                                 headers, body, datetime.now(timezone.utc))
+        request = {"Host": urlsplit(url).netloc, **dict(reply.request.headers)}
+        return self.archive.keep(url, request, reply.status_code, reply.reason or "", headers, body,
+                                 datetime.now(timezone.utc), context)
+
+    def settle(self, url: str, response: Response) -> None:
+        """A feed or sitemap just read: its validators wait for ``commit``, after its items are stored."""
+        self.listings[url] = {"etag": response.headers.get("etag"),
+                              "last_modified": response.headers.get("last-modified")}
+        self.state.save_fetch(url, etag=None, last_modified=None)  # until then, ask for it in full
+
+    def commit(self) -> None:
+        """After a run's documents are stored: the listings whose every item was read answer 304 next
+        time; one with an item that failed (a 503, a kill) is asked in full, so the item is tried again."""
+        for url, validators in self.listings.items():
+            if url not in self.unsettled:
+                self.state.save_fetch(url, **validators)
+        self.listings.clear()
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
         if retry_after:
@@ -337,6 +373,14 @@ def _network_problem(exc) -> str:
     return f"request failed: {type(exc).__name__}: {exc}"
 
 
+def _origin(url: str) -> tuple[str | None, int | None]:
+    try:
+        parts = urlsplit(url)
+        return parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None, None
+
+
 def crawl(sources: Iterable[Source | str], fetcher: Fetcher) -> Iterator[RawDocument | ReadFailure | Passed]:
     """The documents a list of web sources holds, each page fetched once.
 
@@ -348,9 +392,12 @@ def crawl(sources: Iterable[Source | str], fetcher: Fetcher) -> Iterator[RawDocu
     for source in sources:
         if isinstance(source, str):
             source = Source(source)
-        if source.delay is not None:
-            fetcher.host_delay[urlsplit(source.url).netloc.lower()] = source.delay
-        yield from _read(source.url, source, fetcher, since, depth=0)
+        try:
+            if source.delay is not None:
+                fetcher.host_delay[urlsplit(source.url).netloc.lower()] = source.delay
+            yield from _read(source.url, source, fetcher, since, depth=0)
+        except Exception as exc:  # whatever a source does wrong costs that source, not the run
+            yield ReadFailure(source.url, f"could not read: {type(exc).__name__}: {exc}")
 
 
 def _read(url: str, source: Source, fetcher: Fetcher, since, depth: int, entry: Entry | None = None):
@@ -358,13 +405,17 @@ def _read(url: str, source: Source, fetcher: Fetcher, since, depth: int, entry: 
         yield Passed(url, "unchanged", "read earlier in this run")
         return
     fetcher.read.add(url)
+    force = fetcher.options.force
     stored = fetcher.state.has_source(url)
-    if entry is not None and stored:  # a feed item or sitemap location read in an earlier pass
+    if entry is not None and stored and not force:  # a feed item or sitemap location read in an earlier pass
         fetcher.counts["already read"] += 1
         yield Passed(url, "unchanged", "stored in an earlier pass; not fetched again")
         return
+    context = {"outlet": source.outlet}
+    if entry is not None:
+        context.update(title=entry.title, published=entry.published.isoformat() if entry.published else None)
     try:  # conditionally only what is stored: a page fetched but never stored (a kill) is read again
-        response = fetcher.fetch(url, conditional=stored or kind_hint(fetcher, url))
+        response = fetcher.fetch(url, conditional=stored or kind_hint(fetcher, url), context=context)
     except FetchError as exc:
         yield (Passed(exc.url, "skipped", exc.reason) if exc.status == "skipped"
                else ReadFailure(exc.url, exc.reason))
@@ -388,6 +439,17 @@ def _read(url: str, source: Source, fetcher: Fetcher, since, depth: int, entry: 
             return
         yield raw
         return
+    fetcher.settle(url, response)
+    for item in _listing(url, kind, response, source, fetcher, since, depth):
+        # an item that could not be fetched (a 503, a dropped connection) is tried again: the listing is
+        # asked in full next time; a fault of the listing itself (an item with no link) would not change
+        if isinstance(item, ReadFailure) and item.source != url:
+            fetcher.unsettled.add(url)
+        yield item
+
+
+def _listing(url, kind, response, source, fetcher, since, depth):
+    """The items of a feed, or the locations of a sitemap (index), each read in turn."""
     try:
         if kind == "feed":
             entries, problems = feed_entries(response)
@@ -414,7 +476,10 @@ def _read(url: str, source: Source, fetcher: Fetcher, since, depth: int, entry: 
         if since and item.published and item.published < since:
             yield Passed(item.url, "skipped", f"dated {item.published.isoformat()}, before --since")
             continue
-        if item.html:
+        if item.html:  # the feed carries the article
+            if item.url in fetcher.read:
+                continue
+            fetcher.read.add(item.url)
             try:
                 yield entry_document(item, response, outlet=source.outlet)
             except ValueError as exc:
