@@ -265,7 +265,7 @@ def test_read_only_mode_refuses_every_write(store, people):
     assert "read-only" in page and "Sign in" not in page
     refused = client.post("/login", data={"token": people["root"]}, follow_redirects=False)
     assert refused.status_code == 403 and "read-only" in refused.text
-    api = client.post("/api/judgements", headers={"Authorization": f"Bearer {people['root']}"}, json={})
+    api = client.post("/api/judgements/merge", headers={"Authorization": f"Bearer {people['root']}"}, json={})
     assert api.status_code == 403 and "read-only" in api.json()["detail"]
 
 
@@ -316,3 +316,32 @@ def test_users_cli(tmp_path):
     back = runner.invoke(app, ["users", "add", "maria", "--db", db])
     assert back.exit_code == 0 and "added maria (editor)" in back.output
     assert Users(Store.open(db).engine).by_token(re.search(r"liaison_\S+", back.output).group(0)).name == "maria"
+
+
+def _raw_post(url: str, path: str, headers: dict, body: bytes = b"", timeout: float = 5.0) -> str:
+    """POST over a bare socket: headers that promise a body, then only ``body`` of it."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        head = f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        sock.sendall(head.encode() + b"\r\n" + body)
+        return sock.recv(4096).decode("latin-1")  # answered while 50 MB are still "to come"
+
+
+def test_a_large_body_is_answered_from_its_headers_before_it_is_read(store, people, live_server):
+    url = live_server(create_app("unused", store=store))
+    big = {"Content-Length": str(50_000_000), "Content-Type": "application/json"}
+    # nobody signed in: 401 at once, the 50 MB never read (a server reading them would wait here)
+    assert _raw_post(url, "/api/judgements/merge", big, b'{"a":').startswith("HTTP/1.1 401")
+    # a writer's too-large body: 413 from the header
+    allowed = {**big, "Authorization": f"Bearer {people['alice']}"}
+    assert _raw_post(url, "/api/judgements/merge", allowed, b"{").startswith("HTTP/1.1 413")
+    # a form too large for a form, even the sign-in one that anybody may send
+    form = {"Content-Length": "5000000", "Content-Type": "application/x-www-form-urlencoded"}
+    assert _raw_post(url, "/login", form, b"token=").startswith("HTTP/1.1 413")
+    # a chunked body, whose size nobody said, is not read either
+    chunked = {"Transfer-Encoding": "chunked", "Content-Type": "application/json",
+               "Authorization": f"Bearer {people['alice']}"}
+    assert _raw_post(url, "/api/judgements/merge", chunked, b"5\r\n{\"a\":\r\n").startswith("HTTP/1.1 411")

@@ -24,6 +24,7 @@ from liaison.web import auth
 from liaison.web.ratelimit import Limiter, Limits, category
 
 MAX_FORM_BYTES = 64_000
+MAX_JSON_BYTES = 1_000_000  # a judgement is a few hundred bytes; a batch of them far less than this
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["curation"])
@@ -45,6 +46,10 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
                 403, "This server is read-only (started with `liaison serve --read-only`): it refuses every change."))
         if kind is not None:
             user = await run_in_threadpool(auth.identify, request)
+            if kind == "write":  # settled on the headers, before a byte of the body is read
+                refused = body_refused(request, user)
+                if refused is not None:
+                    return denied(request, refused)
             key = f"user:{user.name}" if user else f"client:{request.client.host if request.client else '-'}"
             wait = request.app.state.limiter.check(kind, key)
             if wait:
@@ -75,6 +80,27 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
 
     app.include_router(api, prefix="/api")
     app.include_router(pages)
+
+
+def body_refused(request: Request, user) -> auth.AuthError | None:
+    """Why a write's body is not to be read at all: too large for what it says it is, of no stated
+    length, or sent by nobody who may write (only the sign-in form is read from anybody)."""
+    api = request.url.path.startswith("/api/")
+    if user is None and request.url.path not in ("/login", "/logout"):
+        try:  # the same answer the route would give, only before the body is read
+            auth.require_writer(request)
+        except auth.AuthError as exc:
+            return exc
+    limit = MAX_JSON_BYTES if api else MAX_FORM_BYTES
+    declared = request.headers.get("content-length")
+    if declared is None:
+        if request.headers.get("transfer-encoding"):
+            return auth.AuthError(411, "Send the body with its Content-Length (chunked bodies are not read).")
+    elif not declared.isdigit():
+        return auth.AuthError(400, "The Content-Length header is not a number.")
+    elif int(declared) > limit:
+        return auth.AuthError(413, f"The body is too large ({int(declared):,} bytes; at most {limit:,}).")
+    return None
 
 
 def denied(request: Request, exc: auth.AuthError) -> Response:
