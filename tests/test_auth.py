@@ -345,3 +345,21 @@ def test_a_large_body_is_answered_from_its_headers_before_it_is_read(store, peop
     chunked = {"Transfer-Encoding": "chunked", "Content-Type": "application/json",
                "Authorization": f"Bearer {people['alice']}"}
     assert _raw_post(url, "/api/judgements/merge", chunked, b"5\r\n{\"a\":\r\n").startswith("HTTP/1.1 411")
+
+
+def test_the_api_documents_itself_from_this_server_alone(store):
+    import re as _re
+
+    from liaison.web.app import node_modules
+
+    client = client_for(store)
+    page = client.get("/docs")
+    assert page.status_code == 200 and "swagger-ui" in page.text
+    assert not _re.search(r"(src|href)=\"(https?:)?//", page.text)  # nothing from another address
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert client.get("/redoc", follow_redirects=False).headers["location"] == "/docs"
+    assert client.get("/openapi.json").json()["info"]["title"] == "Liaison"
+    if node_modules() is None:
+        pytest.skip("node_modules is not installed (make setup): the Swagger UI files are not served")
+    for asset in ("/vendor/swagger-ui-bundle.js", "/vendor/swagger-ui.css", "/static/docs.js"):
+        assert client.get(asset).status_code == 200, asset

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -23,6 +23,8 @@ VENDOR = {
     "vega-embed.js": "vega-embed/build/vega-embed.min.js",
     "vis-network.js": "vis-network/standalone/umd/vis-network.min.js",
     "countries-110m.json": "world-atlas/countries-110m.json",
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",  # /docs, served from here: no CDN
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
 
 
@@ -48,7 +50,7 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
         yield
         app.state.store.close()
 
-    app = FastAPI(title="Liaison", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="Liaison", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The record of inter-party diplomacy: documents, entities, events, participations, "
                               "quotes and figures, each with its evidence. Read-only.")
     app.state.store = store or Store.open(db, create=False, read_only=read_only)
@@ -65,6 +67,15 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
                             status_code=404, media_type="text/plain")
         return FileResponse(modules / VENDOR[name], headers={"Cache-Control": "public, max-age=86400"})
 
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request):
+        """The API's own documentation (Swagger UI), every file of it from this server."""
+        return app.state.templates.TemplateResponse(request, "docs.html", {})
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc():
+        return RedirectResponse("/docs", status_code=301)
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         if "%00" in request.url.query or "\x00" in request.url.path or "%00" in request.scope.get("raw_path", b"").decode(
@@ -74,12 +85,12 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")  # no framing: one click merges (clickjacking)
-        if request.url.path not in ("/docs", "/redoc") and not request.url.path.startswith("/docs"):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-                "frame-ancestors 'none'")
+        # every page, /docs too: its scripts and styles come from this server
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'")
         return response
 
     @app.exception_handler(NotFound)
