@@ -178,3 +178,27 @@ def test_a_source_ingested_again_with_another_text_keeps_its_earlier_text(tmp_pa
     # the same text again (--force) keeps no new revision
     runner.invoke(app, ["ingest", str(other), "--db", db, "-q", "--force"])
     assert "revision 2" not in runner.invoke(app, ["show", "https://example.org/talks", "--db", db]).output
+
+
+def test_the_loser_of_a_race_to_store_a_text_counts_it_unchanged_not_updated(tmp_path, extractor):
+    from liaison.ingest import prepare
+    from liaison.model import RawDocument
+    from liaison.pipeline import Writer, store_one
+
+    text = ("Delegations of the ruling parties of Laos and Vietnam met in Vientiane on Monday and signed a "
+            "plan for party cadre exchanges until 2027.")
+    doc = prepare(RawDocument(source="wire/laos.txt", body=text, format="text"))
+    facts = extractor.extract(doc)
+    store = Store.open(str(tmp_path / "race.db"))
+    try:
+        writer = Writer(store)
+        assert writer.screen(doc)  # looked up: not stored yet
+        store_one(store, doc, facts)  # meanwhile another ingest stores the very same text
+        writer.write(doc, facts)
+        report = writer.finish(resolve_after=False)  # the batch insert fails on the unique source
+        assert report.counts["unchanged"] == 1 and not report.counts["updated"], report.counts
+        with store.engine.connect() as conn:
+            assert [r.message for r in conn.execute(sa.select(ingest_log.c.message))] == \
+                   ["stored meanwhile by another run"]
+    finally:
+        store.close()

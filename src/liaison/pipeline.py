@@ -111,6 +111,7 @@ class Writer:
         self.started = time.perf_counter()
         self.this_run: dict[str, str] = {}  # content hash -> source, for texts not stored yet
         self.stored_as: dict[str, str | None] = {}  # source -> its stored id, for screened documents
+        self.screened_hash: dict[str, str | None] = {}  # source -> the text stored when it was screened
         self.changed: set[str] = set()
         # not stored yet: outcomes to log and documents to store, in input order
         self.pending: list[Outcome | tuple[Document, DocumentFacts]] = []
@@ -157,6 +158,16 @@ class Writer:
         if not entries and not fixes:
             return
         docs = [entry for entry in entries if isinstance(entry, tuple)]
+        if docs and not self.force:  # another ingest may have stored these very texts since they were screened
+            now = self.store.known_sources([entry[0].source for entry in docs])
+            raced = {entry[0].source for entry in docs
+                     if (row := now.get(entry[0].source)) and row["content_hash"] == entry[0].content_hash
+                     and self.screened_hash.get(entry[0].source) != entry[0].content_hash}
+            if raced:
+                entries = [Outcome(e[0].source, "unchanged", "stored meanwhile by another run",
+                                   now[e[0].source]["id"], e[0].word_count)
+                           if isinstance(e, tuple) and e[0].source in raced else e for e in entries]
+                docs = [entry for entry in docs if entry[0].source not in raced]
         outcomes: list[Outcome] = []
 
         def log_rows(results) -> list[dict]:
@@ -173,7 +184,7 @@ class Writer:
                 if isinstance(entry, tuple):
                     doc, facts = entry[:2]
                     try:
-                        entry = store_one(self.store, doc, facts)
+                        entry = self._stored_meanwhile(doc) or store_one(self.store, doc, facts)
                     except Exception as exc:
                         entry = Outcome(doc.source, "failed", f"could not store: {type(exc).__name__}: {exc}")
                 row = self._log_row(entry)
@@ -185,6 +196,16 @@ class Writer:
                 pass
         for outcome in outcomes:
             self._done(outcome)
+
+    def _stored_meanwhile(self, doc: Document) -> Outcome | None:
+        """The batch lost a race: another ingest stored this very text under this source since it
+        was looked up. That is unchanged, not an update to extract and write again."""
+        if self.force:
+            return None
+        by_source, _ = self.store.lookup(doc.source, doc.content_hash)
+        if by_source and by_source["content_hash"] == doc.content_hash:
+            return Outcome(doc.source, "unchanged", "stored meanwhile by another run", by_source["id"], doc.word_count)
+        return None
 
     def screen(self, item: Document) -> bool:
         """True when the document is to be analysed and stored; otherwise its outcome is emitted here."""
@@ -207,10 +228,15 @@ class Writer:
                 self.emit(Outcome(item.source, "unchanged", None, by_source["id"], item.word_count))
                 return False
         if not self.force and by_hash and not by_source:
-            self.emit(Outcome(item.source, "duplicate", f"same text as {by_hash['source']}", by_hash["id"],
-                              item.word_count))
+            if by_hash["source"] == item.source:  # this source, stored by another run between the lookups
+                self.emit(Outcome(item.source, "unchanged", "stored meanwhile by another run", by_hash["id"],
+                                  item.word_count))
+            else:
+                self.emit(Outcome(item.source, "duplicate", f"same text as {by_hash['source']}", by_hash["id"],
+                                  item.word_count))
             return False
         self.stored_as[item.source] = by_source["id"] if by_source else None
+        self.screened_hash[item.source] = by_source["content_hash"] if by_source else None
         return True
 
     def look_ahead(self, items: list) -> list:
