@@ -196,6 +196,8 @@ def test_two_ingests_at_once_store_every_document_once(tmp_path, db_url, extract
     # between them the two runs stored each document once; the other run found it unchanged
     stored = [int(re.search(r"(\d+) stored", stdout).group(1)) for stdout, _ in results]
     assert sum(stored) == len(files), [r[0] for r in results]
+    # and the loser of a race to store a text counts it unchanged, never as an update
+    assert all(re.search(r" 0 updated", stdout) for stdout, _ in results), [r[0] for r in results]
     from liaison.store.database import database_url
 
     engine = sa.create_engine(database_url(db_url))

@@ -21,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 from liaison.model import Document, DocumentFacts
 from liaison.store import migrations
+from liaison.store.record import share_with_writers
 from liaison.store.schema import (
     doc_entities, doc_events, document_bands, document_revisions, document_signatures, documents, fetches,
     figures,
@@ -249,6 +250,7 @@ class Store:
             row = _row(doc, facts, doc_id, near_duplicate_of)
             try:
                 with self.engine.begin() as conn:
+                    share_with_writers(conn)
                     kept = {}
                     if existing:
                         kept = self._keep_revisions(conn, [row])
@@ -296,6 +298,7 @@ class Store:
             raise ValueError("a batch stores each source once")
         results: list[SaveResult] = []
         with self.engine.begin() as conn:
+            share_with_writers(conn)
             existing = dict(conn.execute(sa.select(documents.c.source, documents.c.id)
                                          .where(documents.c.source.in_(sources))).all()) if sources else {}
             bases = {"d" + doc.content_hash[:12] for doc, *_ in items if doc.source not in existing}
@@ -345,11 +348,13 @@ class Store:
 
             # new documents first (a replaced one may link to one of them), then the replaced ones
             rows = [_row(doc, facts, doc_id, near) for (doc, facts, *_), doc_id, near in zip(items, ids, nears)]
-            new = [row for row in rows if row["source"] not in existing]
+            # in one order (by source, by id) whatever the batch's: two writers of overlapping input then
+            # wait for each other's rows instead of each holding what the other waits for
+            new = sorted((row for row in rows if row["source"] not in existing), key=lambda r: r["source"])
             if new:
                 conn.execute(documents.insert(), new)
             kept = self._keep_revisions(conn, [row for row in rows if row["source"] in existing])
-            for row in rows:
+            for row in sorted(rows, key=lambda r: r["id"]):
                 if row["source"] in existing:
                     conn.execute(documents.update().where(documents.c.id == row["id"]).values(**row))
                     self._delete_facts(conn, row["id"])

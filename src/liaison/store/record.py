@@ -26,6 +26,23 @@ def _not_rejected(table):
     return sa.or_(table.c.status.is_(None), table.c.status != "rejected")
 
 
+
+# PostgreSQL: a resolution's swap and a writer's store of documents never interleave. Writers
+# share one advisory lock (they may run together), a resolution's write takes it alone, so the
+# resolution's UPDATE of doc_entities cannot meet a writer's DELETE of them in the other order
+# (the deadlock two concurrent ingests hit). SQLite has one writer at a time anyway.
+WRITE_LOCK = 7413
+
+
+def exclude_writers(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
+def share_with_writers(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})")
+
 class Record:
     """The resolved record in a store; built by ``Store.record()``."""
 
@@ -116,6 +133,7 @@ class Record:
                 outcomes: dict[int, dict] | None = None) -> int:
         """Swap in a new resolution in one transaction; returns how many ids were retired."""
         with self.engine.begin() as conn:
+            exclude_writers(conn)
             self._judged(conn, overrides or [], outcomes or {})
             old_entity = {(r.document_id, r.key): r.entity_id for r in conn.execute(
                 sa.select(doc_entities.c.document_id, doc_entities.c.key, doc_entities.c.entity_id))}
@@ -143,6 +161,7 @@ class Record:
         the things those old ids (and the ``stale_*`` ids, which lost sources) named are replaced by the rows.
         """
         with self.engine.begin() as conn:
+            exclude_writers(conn)
             self._judged(conn, overrides or [], outcomes or {})
             for table, rows, old, stale in ((entities, entity_rows, old_entities, stale_entities),
                                             (events, event_rows, old_events, stale_events)):
