@@ -332,3 +332,35 @@ def test_the_merge_box_takes_a_name(world):
     back = c.post("/api/judgements/merge", json={"target": twins[0], "other": "Chama Cha Mapinduzi"},
                   headers=world["editor"])  # from one twin, the name means the other one
     assert back.status_code == 201 and back.json()["other"] == twins[1]
+
+
+def test_views_kept_between_changes_follow_the_record_when_it_changes(tmp_path, extractor):
+    from fastapi.testclient import TestClient
+
+    from liaison.pipeline import ingest
+    from liaison.store import Store
+    from liaison.web import create_app
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Delegations of the ruling parties of Laos and Vietnam met in Vientiane on Monday and "
+                     "signed a plan for party exchanges.", encoding="utf-8")
+    second.write_text("The Socialist International held a congress in Oslo where member parties from forty "
+                      "countries adopted a declaration on Tuesday.", encoding="utf-8")
+    store = Store.open(str(tmp_path / "cache.db"))
+    try:
+        ingest([str(first)], store, extractor, max_bytes=1_000_000)
+        app = create_app("unused", store=store)
+        client = TestClient(app)
+        calls = []
+        real = store.stats
+        store.stats = lambda: calls.append(1) or real()
+        client.get("/")
+        client.get("/")
+        assert len(calls) == 1  # the second reader is served what the first one computed
+        before = app.state.cache.get("home", lambda: None)["stats"]["documents"]
+        ingest([str(second)], store, extractor, max_bytes=1_000_000)
+        app.state.cache.recheck = 0  # do not wait the second between version checks
+        client.get("/")
+        assert len(calls) == 2 and app.state.cache.get("home", lambda: None)["stats"]["documents"] == before + 1
+    finally:
+        store.close()

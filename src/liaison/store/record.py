@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from liaison.model import ROLES
 from liaison.store.schema import (
-    doc_entities, doc_events, documents, entities, events, figures, judgements, mentions, overrides, participations,
-    quotes, redirects, series,
+    app_secrets, doc_entities, doc_events, documents, entities, events, figures, ingest_log, judgements, mentions,
+    overrides, participations, quotes, redirects, series,
 )
 
 SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])|\n")
@@ -32,11 +32,19 @@ def _not_rejected(table):
 # resolution's UPDATE of doc_entities cannot meet a writer's DELETE of them in the other order
 # (the deadlock two concurrent ingests hit). SQLite has one writer at a time anyway.
 WRITE_LOCK = 7413
+VERSION_KEY = "record_version"  # in app_secrets: how many resolutions have swapped in a record
 
 
 def exclude_writers(conn) -> None:
+    """Also counts the resolution: every swap of the record moves ``Record.version`` on."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    row = conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == VERSION_KEY)).first()
+    if row is None:
+        conn.execute(app_secrets.insert().values(name=VERSION_KEY, value="1"))
+    else:
+        conn.execute(app_secrets.update().where(app_secrets.c.name == VERSION_KEY)
+                     .values(value=str(int(row.value) + 1)))
 
 
 def share_with_writers(conn) -> None:
@@ -303,6 +311,14 @@ class Record:
         if country:
             q = q.where(events.c.country == country.upper())
         return q
+
+    def version(self) -> tuple:
+        """What changes whenever the record does: the last ingest logged, the resolutions swapped in,
+        the last judgement. Views computed from the record may be kept while it stays the same."""
+        with self.engine.connect() as conn:
+            return (conn.execute(sa.select(sa.func.max(ingest_log.c.id))).scalar(),
+                    conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == VERSION_KEY)).scalar(),
+                    conn.execute(sa.select(sa.func.max(judgements.c.id))).scalar())
 
     def series(self) -> list[dict]:
         with self.engine.connect() as conn:

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from liaison import __version__
 from liaison.model import period_text
 from liaison.store import Store
+from liaison.web.cache import RecordCache
 from liaison.web.errors import NotFound
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +55,7 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
                   description="The record of inter-party diplomacy: documents, entities, events, participations, "
                               "quotes and figures, each with its evidence. Read-only.")
     app.state.store = store or Store.open(db, create=False, read_only=read_only)
+    app.state.cache = RecordCache(app.state.store)  # views kept until the record changes
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["version"] = __version__
     app.state.templates.env.filters["period"] = period_text  # "2017-10" -> "Oct 2017"

@@ -59,7 +59,10 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
                             HTMLResponse(f"<p>{message}</p>", status_code=429))
                 response.headers["Retry-After"] = str(wait)
                 return response
-        return await call_next(request)
+        response = await call_next(request)
+        if kind == "write":  # what this app changed is seen by its next reader, not a second later
+            request.app.state.cache.changed()
+        return response
 
     @app.exception_handler(auth.AuthError)
     async def auth_error(request: Request, exc: auth.AuthError):
@@ -306,10 +309,16 @@ def api_history(request: Request, some_id: str):
             "items": curate.history(request.app.state.store, some_id)}
 
 
+def review(request: Request, limit: int) -> list:
+    """The review queue (a scan of the whole record), computed once until the record changes."""
+    items = request.app.state.cache.get("review", lambda: curate.review_queue(request.app.state.store, limit=200))
+    return items[:limit]
+
+
 @api.get("/review")
 def api_review(request: Request, limit: int = Query(50, ge=1, le=200)):
     """Pairs the resolver kept apart but that look alike, best first, with evidence side by side."""
-    return {"items": curate.review_queue(request.app.state.store, limit=limit)}
+    return {"items": review(request, limit)}
 
 
 # -- the explorer's forms and pages -------------------------------------------------------------
@@ -341,8 +350,7 @@ def thing_after(request: Request, row: dict) -> str | None:
 
 @pages.get("/review", response_class=HTMLResponse)
 def review_page(request: Request, limit: int = Query(30, ge=1, le=200)):
-    items = curate.review_queue(request.app.state.store, limit=limit)
-    return request.app.state.templates.TemplateResponse(request, "review.html", {"items": items})
+    return request.app.state.templates.TemplateResponse(request, "review.html", {"items": review(request, limit)})
 
 
 # -- what the templates ask for ------------------------------------------------------------------

@@ -46,12 +46,15 @@ def numeric_codes() -> dict:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request):
     store = request.app.state.store
-    r = rec(request)
-    stats = store.stats()
-    by_country = sorted(r.participation_by_country(), key=lambda c: (-c["participations"], c["country"]))
-    parties = [(e["events"], e) for e in r.most_active("party", limit=10)]
-    return render(request, "home.html", stats=stats, latest=r.events(limit=10), n_events=r.count_events(),
-                  n_entities=r.count_entities(), countries=by_country[:10], parties=parties, series=r.series())
+
+    def view() -> dict:  # a scan of the whole record: kept until the record changes
+        r = rec(request)
+        by_country = sorted(r.participation_by_country(), key=lambda c: (-c["participations"], c["country"]))
+        return dict(stats=store.stats(), latest=r.events(limit=10), n_events=r.count_events(),
+                    n_entities=r.count_entities(), countries=by_country[:10],
+                    parties=[(e["events"], e) for e in r.most_active("party", limit=10)], series=r.series())
+
+    return render(request, "home.html", **request.app.state.cache.get("home", view))
 
 
 @router.get("/search", response_class=HTMLResponse)

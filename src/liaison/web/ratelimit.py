@@ -23,8 +23,9 @@ class Rate:
 
 @dataclass(frozen=True)
 class Limits:
-    write: Rate | None = Rate(2.0, 20)
-    search: Rate | None = Rate(10.0, 60)
+    write: Rate | None = Rate(2.0, 20)  # strict: changes and sign-ins
+    # generous: one analyst's browser and scripts search far below this; a flood from one client does not
+    search: Rate | None = Rate(50.0, 500)
 
     @classmethod
     def off(cls) -> "Limits":
