@@ -9,6 +9,10 @@ served, requests per second, answers by status, 5xx, unanswered requests, and th
 p50/p95/max latency. Loopback only; bounded in clients and time.
 
     .venv/bin/python benchmarks/api_load.py [--clients 50] [--seconds 30] [--db liaison.db]
+    .venv/bin/python benchmarks/api_load.py --peer --db liaison.db   # the same file served by Datasette too
+
+With ``--peer`` both servers get the same 50 clients on comparable routes (an event listing
+filtered by kind, one event's row, a full-text search of the documents) and the ratios are printed.
 
 ``tests/test_faults.py`` runs the same load, shorter, and fails on any 5xx or
 unanswered request.
@@ -162,12 +166,91 @@ def run_load(base: str, *, clients: int = 50, seconds: float = 30.0, timeout: fl
     return result
 
 
+@contextmanager
+def serving_datasette(db: Path):
+    """Datasette over the same file, on a free port of 127.0.0.1: the peer the explorer is measured against."""
+    port = free_port()
+    exe = str(Path(sys.executable).parent / "datasette")
+    server = subprocess.Popen([exe, "serve", str(db), "-h", "127.0.0.1", "-p", str(port),
+                               "--setting", "sql_time_limit_ms", "5000"], env=child_env(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"datasette exited: {server.stderr.read()[-2000:]}")
+            try:
+                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("datasette did not answer within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def comparable_routes(db: Path) -> tuple[list[str], list[str]]:
+    """The same three questions asked of both servers: events of one kind, one event's row, a full-text
+    search of the documents; over the same ids and words."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        kinds = [k for (k,) in conn.execute("SELECT kind FROM events GROUP BY kind ORDER BY count(*) DESC LIMIT 3")]
+        ids = [i for (i,) in conn.execute("SELECT id FROM events ORDER BY id LIMIT 20")]
+    words = ["party", "summit", "delegation", "congress", "forum"]
+    name = db.stem
+    ours = ([f"/api/events?kind={k}&limit=20" for k in kinds] + [f"/api/events/{i}" for i in ids]
+            + [f"/api/search?q={w}" for w in words])
+    fts = ("select d.id, d.title from documents d where d.rowid in (select rowid from documents_fts "
+           "where documents_fts match :q) limit 20")
+    theirs = ([f"/{name}/events.json?kind={k}&_size=20" for k in kinds] + [f"/{name}/events/{i}.json" for i in ids]
+              + [str(httpx.URL(f"/{name}.json", params={"sql": fts, "q": w})) for w in words])
+    return ours, theirs
+
+
+def run_paths(base: str, paths: list[str], *, clients: int, seconds: float, timeout: float = 30.0) -> LoadResult:
+    result = LoadResult(clients, seconds)
+
+    async def main() -> None:
+        until = time.monotonic() + seconds
+        await asyncio.gather(*[_client(n, base, paths, until, result, timeout) for n in range(clients)])
+
+    started = time.monotonic()
+    asyncio.run(main())
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def against_datasette(db: Path, clients: int, seconds: float, workers: int) -> None:
+    ours, theirs = comparable_routes(db)
+    with serving(db, workers) as base:
+        mine = run_paths(base, ours, clients=clients, seconds=seconds)
+    with serving_datasette(db) as base:
+        peer = run_paths(base, theirs, clients=clients, seconds=seconds)
+    print("Liaison:  ", mine.summary())
+    print("Datasette:", peer.summary())
+    print(f"Liaison/Datasette: throughput {mine.answered / mine.seconds / max(peer.answered / peer.seconds, 1e-9):.2f}x, "
+          f"p50 {mine.percentile(0.5) / peer.percentile(0.5):.2f}x, p95 {mine.percentile(0.95) / peer.percentile(0.95):.2f}x, "
+          f"p99 {mine.percentile(0.99) / peer.percentile(0.99):.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--db", type=Path, help="a database to serve [default: data/sample ingested afresh]")
+    parser.add_argument("--peer", action="store_true", help="also serve the file with Datasette and ask both the "
+                                                            "same questions (events by kind, a row, a search)")
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 300:
         parser.error("at most 200 clients for at most 300 seconds")
@@ -178,6 +261,8 @@ def main() -> None:
             started = time.perf_counter()
             ingest_sample(db)
             print(f"ingested data/sample into a temporary database in {time.perf_counter() - started:.0f}s")
+        if args.peer:
+            return against_datasette(db, args.clients, args.seconds, args.workers)
         with serving(db, args.workers) as base:
             print(f"liaison serve on {base} ({args.workers} worker process{'es' if args.workers > 1 else ''})")
             result = run_load(base, clients=args.clients, seconds=args.seconds)

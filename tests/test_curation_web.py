@@ -357,10 +357,12 @@ def test_views_kept_between_changes_follow_the_record_when_it_changes(tmp_path, 
         client.get("/")
         client.get("/")
         assert len(calls) == 1  # the second reader is served what the first one computed
+        documents_before = client.get("/api/documents").json()["items"]
         before = app.state.cache.get("home", lambda: None)["stats"]["documents"]
         ingest([str(second)], store, extractor, max_bytes=1_000_000)
         app.state.cache.recheck = 0  # do not wait the second between version checks
         client.get("/")
         assert len(calls) == 2 and app.state.cache.get("home", lambda: None)["stats"]["documents"] == before + 1
+        assert len(client.get("/api/documents").json()["items"]) == len(documents_before) + 1  # not a kept answer
     finally:
         store.close()

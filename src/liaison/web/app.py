@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from liaison import __version__
 from liaison.model import period_text
 from liaison.store import Store
+from liaison.web.asgi import Hardened, ResponseCache
 from liaison.web.cache import RecordCache
 from liaison.web.errors import NotFound
 
@@ -78,23 +79,6 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
     def redoc():
         return RedirectResponse("/docs", status_code=301)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        if "%00" in request.url.query or "\x00" in request.url.path or "%00" in request.scope.get("raw_path", b"").decode(
-                "latin-1"):  # PostgreSQL refuses NUL in text: a 400 that says so, not a 500
-            return JSONResponse({"detail": "a NUL character (%00) is not allowed in the address"}, status_code=400)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")  # no framing: one click merges (clickjacking)
-        # every page, /docs too: its scripts and styles come from this server
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'")
-        return response
-
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
         if request.url.path.startswith("/api/"):
@@ -106,4 +90,7 @@ def create_app(db: str, *, store: Store | None = None, read_only: bool = False, 
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
     curation.install(app, read_only=read_only, limits=limits)  # sign-in, write routes, rate limits
+    # outside the rate limits: an answer kept costs nothing, so it is no search to limit
+    app.add_middleware(ResponseCache)
+    app.add_middleware(Hardened)  # outermost: every answer gets the security headers
     return app

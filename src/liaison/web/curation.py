@@ -38,31 +38,7 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
     app.state.limiter = Limiter(limits or Limits())
     app.state.templates.env.globals["curation"] = curation_context
 
-    @app.middleware("http")
-    async def guard_writes(request: Request, call_next):
-        kind = category(request.method, request.url.path)
-        if kind == "write" and request.app.state.read_only:
-            return denied(request, auth.AuthError(
-                403, "This server is read-only (started with `liaison serve --read-only`): it refuses every change."))
-        if kind is not None:
-            user = await run_in_threadpool(auth.identify, request)
-            if kind == "write":  # settled on the headers, before a byte of the body is read
-                refused = body_refused(request, user)
-                if refused is not None:
-                    return denied(request, refused)
-            key = f"user:{user.name}" if user else f"client:{request.client.host if request.client else '-'}"
-            wait = request.app.state.limiter.check(kind, key)
-            if wait:
-                message = f"Too many {'changes' if kind == 'write' else 'searches'} at once: try again in {wait}s."
-                response = (JSONResponse({"detail": message}, status_code=429)
-                            if request.url.path.startswith("/api/") else
-                            HTMLResponse(f"<p>{message}</p>", status_code=429))
-                response.headers["Retry-After"] = str(wait)
-                return response
-        response = await call_next(request)
-        if kind == "write":  # what this app changed is seen by its next reader, not a second later
-            request.app.state.cache.changed()
-        return response
+    app.add_middleware(WriteGuard)
 
     @app.exception_handler(auth.AuthError)
     async def auth_error(request: Request, exc: auth.AuthError):
@@ -83,6 +59,50 @@ def install(app: FastAPI, *, read_only: bool = False, limits: Limits | None = No
 
     app.include_router(api, prefix="/api")
     app.include_router(pages)
+
+
+class WriteGuard:
+    """Writes and searches, before their route: read-only servers, bodies refused from their headers,
+    rate limits. Any other request passes straight through (an ASGI middleware, not Starlette's
+    ``BaseHTTPMiddleware``, whose cost every reader would pay)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        kind = category(scope["method"], scope["path"])
+        if kind is None:
+            return await self.app(scope, receive, send)
+        request = Request(scope, receive)
+        refusal = await self.refusal(request, kind)
+        if refusal is not None:
+            return await refusal(scope, receive, send)
+        await self.app(scope, receive, send)
+        if kind == "write":  # what this app changed is seen by its next reader, not a second later
+            request.app.state.cache.changed()
+
+    @staticmethod
+    async def refusal(request: Request, kind: str) -> Response | None:
+        if kind == "write" and request.app.state.read_only:
+            return denied(request, auth.AuthError(
+                403, "This server is read-only (started with `liaison serve --read-only`): it refuses every change."))
+        user = await run_in_threadpool(auth.identify, request)
+        if kind == "write":  # settled on the headers, before a byte of the body is read
+            refused = body_refused(request, user)
+            if refused is not None:
+                return denied(request, refused)
+        key = f"user:{user.name}" if user else f"client:{request.client.host if request.client else '-'}"
+        wait = request.app.state.limiter.check(kind, key)
+        if wait:
+            message = f"Too many {'changes' if kind == 'write' else 'searches'} at once: try again in {wait}s."
+            response = (JSONResponse({"detail": message}, status_code=429)
+                        if request.url.path.startswith("/api/") else
+                        HTMLResponse(f"<p>{message}</p>", status_code=429))
+            response.headers["Retry-After"] = str(wait)
+            return response
+        return None
 
 
 def body_refused(request: Request, user) -> auth.AuthError | None:
