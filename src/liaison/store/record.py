@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from liaison.model import ROLES
 from liaison.store.schema import (
-    app_secrets, doc_entities, doc_events, documents, entities, events, figures, ingest_log, judgements, mentions,
+    app_secrets, doc_entities, doc_events, documents, entities, events, figures, judgements, mentions,
     overrides, participations, quotes, redirects, series,
 )
 
@@ -313,11 +313,11 @@ class Record:
         return q
 
     def version(self) -> tuple:
-        """What changes whenever the record does: the last ingest logged, the resolutions swapped in,
-        the last judgement. Views computed from the record may be kept while it stays the same."""
+        """What changes whenever the record does: each resolution swapped in (an ingest ends with one,
+        so do judgements) and each judgement. Views computed from the record may be kept while it stays
+        the same: during a long ingest they show the record as its last resolution left it."""
         with self.engine.connect() as conn:
-            return (conn.execute(sa.select(sa.func.max(ingest_log.c.id))).scalar(),
-                    conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == VERSION_KEY)).scalar(),
+            return (conn.execute(sa.select(app_secrets.c.value).where(app_secrets.c.name == VERSION_KEY)).scalar(),
                     conn.execute(sa.select(sa.func.max(judgements.c.id))).scalar())
 
     def series(self) -> list[dict]:
