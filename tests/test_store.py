@@ -136,3 +136,61 @@ def test_an_in_memory_store_keeps_its_tables_and_rows():
     assert store.document(saved.document_id)["source"] == "mem.txt"
     assert store.stats()["documents"] == 1
     store.close()
+
+
+def test_datasette_finds_the_full_text_tables_and_searches_with_them(tmp_path):
+    import asyncio
+    import sqlite3
+
+    datasette = pytest.importorskip("datasette.app", reason="datasette is not installed (make setup)")
+    from datasette.utils import detect_fts
+
+    from liaison.model import DocumentFacts
+    from liaison.pipeline import store_one
+    from liaison.ingest import prepare
+    from liaison.model import RawDocument
+
+    db = tmp_path / "record.db"
+    store = Store.open(str(db))
+    for n, body in enumerate(["Delegations of two parties met in Hanoi for talks.",
+                              "A congress of the Socialist International opened in Oslo."]):
+        store_one(store, prepare(RawDocument(source=f"s{n}.txt", body=body, format="text")), DocumentFacts(extractor="t"))
+    store.close()
+    with sqlite3.connect(db) as conn:
+        assert detect_fts(conn, "documents") == "documents_fts" and detect_fts(conn, "quotes") == "quotes_fts"
+
+    async def search() -> list:
+        ds = datasette.Datasette([str(db)])
+        reply = await ds.client.get("/record/documents.json?_search=Oslo&_shape=array")
+        return reply.json()
+
+    rows = asyncio.run(search())
+    assert [r["source"] for r in rows] == ["s1.txt"]  # only the matching row, not every row
+
+
+def test_an_older_file_gets_its_full_text_tables_respelled_and_keeps_its_search(tmp_path):
+    import sqlite3
+
+    from liaison.ingest import prepare
+    from liaison.model import DocumentFacts, RawDocument
+    from liaison.pipeline import store_one
+
+    db = tmp_path / "old.db"
+    store = Store.open(str(db))
+    store_one(store, prepare(RawDocument(source="a.txt", body="A party congress opened in Oslo on Monday.",
+                                         format="text")), DocumentFacts(extractor="t"))
+    store.close()
+    with sqlite3.connect(db) as conn:  # as an earlier version wrote it
+        conn.execute("DROP TABLE documents_fts")
+        conn.execute("CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', "
+                     "content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')")
+        conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 15")
+    store = Store.open(str(db))
+    try:
+        assert len(store.search("Oslo")) == 1 and not store.search("Hanoi")
+    finally:
+        store.close()
+    with sqlite3.connect(db) as conn:
+        assert "content=[documents]" in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]

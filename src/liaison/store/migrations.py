@@ -22,7 +22,7 @@ schema_migrations = sa.Table(
 
 SQLITE_FTS = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
-           title, text, content='documents', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')""",
+           title, text, content=[documents], content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER IF NOT EXISTS documents_fts_insert AFTER INSERT ON documents BEGIN
            INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END""",
     """CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN
@@ -65,7 +65,7 @@ def _counts(conn: sa.Connection) -> None:
 
 QUOTES_SQLITE_FTS = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
-           text, content='quotes', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')""",
+           text, content=[quotes], content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER IF NOT EXISTS quotes_fts_insert AFTER INSERT ON quotes BEGIN
            INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text); END""",
     """CREATE TRIGGER IF NOT EXISTS quotes_fts_delete AFTER DELETE ON quotes BEGIN
@@ -136,6 +136,20 @@ def _revisions(conn: sa.Connection) -> None:
     schema.document_revisions.create(conn, checkfirst=True)
 
 
+def _fts_for_datasette(conn: sa.Connection) -> None:
+    """Full-text tables declared ``content=[documents]``, as sqlite-utils writes them, where they were
+    ``content='documents'``: Datasette finds its full-text table by that spelling, and
+    ``?_search=`` on documents and quotes searched nothing (it returned every row)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for table, statements in (("documents", SQLITE_FTS), ("quotes", QUOTES_SQLITE_FTS)):
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (f"{table}_fts",)).scalar()
+        if sql and f"content=[{table}]" not in sql:
+            conn.exec_driver_sql(f"DROP TABLE {table}_fts")
+            conn.exec_driver_sql(statements[0])  # the triggers on the table stay and write to the new one
+            conn.exec_driver_sql(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "the record's tables and full-text search", _initial),
     (2, "redirects from retired entity and event ids", _redirects),
@@ -150,6 +164,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (12, "pages from the web: when each was fetched, its WARC record, and what each address answered", _fetches),
     (13, "sessions signed out of, so a copied cookie dies with its sign-out", _ended_sessions),
     (14, "earlier texts of documents ingested again with another text", _revisions),
+    (15, "full-text tables spelled so that Datasette finds them", _fts_for_datasette),
 ]
 
 
