@@ -202,3 +202,17 @@ def test_the_loser_of_a_race_to_store_a_text_counts_it_unchanged_not_updated(tmp
                    ["stored meanwhile by another run"]
     finally:
         store.close()
+
+
+def test_a_mistyped_path_is_an_error_before_any_database_is_made_and_version_and_backup_folders(tmp_path):
+    runner = CliRunner()
+    db = tmp_path / "never.db"
+    result = runner.invoke(app, ["ingest", str(tmp_path / "smaple"), "--db", str(db)])
+    assert result.exit_code == 2 and "no such file or folder" in result.output and not db.exists()
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.output.startswith("liaison ")
+    (tmp_path / "a.txt").write_text("Two ruling parties held talks in Hanoi on Monday and signed a plan.")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "a.txt"), "--db", str(db), "-q"]).exit_code == 0
+    copy = tmp_path / "backups" / "deep" / "copy.db"  # folders that do not exist yet
+    result = runner.invoke(app, ["backup", str(copy), "--db", str(db)])
+    assert result.exit_code == 0 and copy.exists(), result.output

@@ -21,6 +21,20 @@ from liaison.model import disputed_units, period_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Liaison: an evidence-backed record of inter-party diplomacy.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from liaison import __version__
+
+        print(f"liaison {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="print the version and exit")):
+    """Liaison: an evidence-backed record of inter-party diplomacy."""
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -112,6 +126,14 @@ def ingest(
 
     cfg = settings(db, data, spacy_model, max_bytes)
     web = [p for p in paths if is_web(p)]
+    from liaison.ingest import expand_paths
+
+    local = expand_paths([p for p in paths if not is_web(p)])
+    if not web and not local.files:  # a mistyped path: say so before a database is made
+        for miss in local.missing:
+            err.print(Text("error: ", style="red") + Text(safe(f"{miss.source}: {miss.reason}")))
+        err.print(Text("nothing to ingest: no file, folder or web address named here could be read", style="red"))
+        raise typer.Exit(2)
     if web and dask:
         err.print(Text("error: ", style="red") + Text("web addresses are fetched by a plain ingest; "
                                                       "fetch them first (or archive them as WARC) for --dask"))

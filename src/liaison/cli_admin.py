@@ -31,6 +31,10 @@ def backup(
 
     cfg = settings(db)
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)  # `liaison backup backups/x.db` on a fresh checkout
+    except OSError as exc:
+        _fail(f"cannot make the folder {dest.parent} for the backup: {exc.strerror or exc}")
+    try:
         summary = run(cfg.db, dest, force=force)
     except BackupError as exc:
         _fail(str(exc))
