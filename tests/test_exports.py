@@ -174,3 +174,13 @@ def test_a_record_left_unresolved_is_not_exported_as_if_it_were_whole(tmp_path, 
     assert runner.invoke(app, ["resolve", "--db", str(db)]).exit_code == 0
     whole = runner.invoke(app, ["export", "--db", str(db), "-o", str(out)])
     assert whole.exit_code == 0 and json.loads(out.read_text())["events"]
+
+
+def test_show_finds_a_person_party_or_event_by_name_and_suggests_near_spellings(sample):
+    db = sample[0]
+    by_name = runner.invoke(app, ["show", "xi jinping", "--db", db])
+    assert by_name.exit_code == 0 and "per-xi-jinping" in by_name.output
+    by_alias = runner.invoke(app, ["show", "CPC", "--db", db])
+    assert by_alias.exit_code == 0 and "Communist Party of China" in by_alias.output
+    typo = runner.invoke(app, ["show", "Xi Jinpin", "--db", db])
+    assert typo.exit_code == 1 and "did you mean" in typo.output and "per-xi-jinping" in typo.output

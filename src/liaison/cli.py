@@ -300,7 +300,7 @@ def documents(
 
 
 @app.command()
-def show(doc_id: str = typer.Argument(..., help="a document, entity or event id (or a document's source)"),
+def show(doc_id: str = typer.Argument(..., help="a document, entity or event id, a document's source, or a name"),
          db: Optional[str] = DbOption,
          revision: Optional[int] = typer.Option(None, "--revision", min=1,
                                                 help="a document's earlier text, as it was stored before it was replaced")):
@@ -314,8 +314,21 @@ def show(doc_id: str = typer.Argument(..., help="a document, entity or event id 
     if target.startswith("evt-"):
         return show_event(store, target)
     doc = store.document(doc_id)
-    if doc is None:
-        err.print(Text("error: ", style="red") + Text(f"no document {doc_id!r}; `liaison documents` lists them"))
+    if doc is None:  # a name, then: "Xi Jinping", "CPC", "São Paulo Forum"
+        exact, near = record.named(doc_id)
+        if len(exact) == 1:
+            target = exact[0]["id"]
+            return show_entity(store, target) if not target.startswith("evt-") else show_event(store, target)
+        if exact:
+            err.print(Text(f"{len(exact)} things are called {doc_id!r}; show one by its id:"))
+            for r in exact:
+                err.print(Text(f"  {r['id']}  {r['name']} ({r['what']})"))
+            raise typer.Exit(1)
+        err.print(Text("error: ", style="red") + Text(f"no document, entity or event {doc_id!r}"
+                                                      + ("; did you mean:" if near else
+                                                         "; `liaison entities` and `liaison events` list them")))
+        for r in near:
+            err.print(Text(f"  {r['id']}  {r['name']} ({r['what']})"))
         raise typer.Exit(1)
     if revision is not None:
         earlier = next((r for r in store.revisions(doc["id"]) if r["revision"] == revision), None)

@@ -312,6 +312,23 @@ class Record:
             q = q.where(events.c.country == country.upper())
         return q
 
+    def named(self, query: str, limit: int = 5) -> tuple[list[dict], list[dict]]:
+        """Entities and events called ``query`` (name or alias, any case), and failing that the
+        nearest names (rapidfuzz), as (exact matches, suggestions); each row has id, name, type/kind."""
+        from rapidfuzz import fuzz, utils
+
+        wanted = utils.default_process(query)
+        rows = [{"id": e["id"], "name": e["name"], "what": e["type"], "aliases": e["aliases"] or []}
+                for e in self.entities()]
+        rows += [{"id": e["id"], "name": e["name"], "what": e["kind"], "aliases": e["aliases"] or []}
+                 for e in self.events()]
+        exact = [r for r in rows if wanted in {utils.default_process(n) for n in (r["name"], *r["aliases"])}]
+        if exact:
+            return exact[:limit], []
+        scored = sorted(((max(fuzz.ratio(wanted, utils.default_process(n)) for n in (r["name"], *r["aliases"])), -i)
+                         for i, r in enumerate(rows)), reverse=True)  # the closest spelling of one name first
+        return [], [rows[-i] for score, i in scored[:limit] if score >= 60]
+
     def version(self) -> tuple:
         """What changes whenever the record does: each resolution swapped in (an ingest ends with one,
         so do judgements) and each judgement. Views computed from the record may be kept while it stays
