@@ -184,3 +184,15 @@ def test_show_finds_a_person_party_or_event_by_name_and_suggests_near_spellings(
     assert by_alias.exit_code == 0 and "Communist Party of China" in by_alias.output
     typo = runner.invoke(app, ["show", "Xi Jinpin", "--db", db])
     assert typo.exit_code == 1 and "did you mean" in typo.output and "per-xi-jinping" in typo.output
+
+
+def test_listings_print_json_csv_and_json_lines_for_other_tools(sample):
+    db, _, data = sample
+    events = json.loads(runner.invoke(app, ["events", "--db", db, "--json", "--limit", "100"]).output)
+    assert {e["id"] for e in events} == {e["id"] for e in data["events"]}
+    lines = runner.invoke(app, ["entities", "--db", db, "--nl", "--type", "party"]).output.splitlines()
+    assert lines and all(json.loads(line)["type"] == "party" for line in lines)
+    rows = list(csv.DictReader(runner.invoke(app, ["documents", "--db", db, "--csv"]).output.splitlines()))
+    assert {r["id"] for r in rows} == {d["id"] for d in data["documents"]}
+    found = json.loads(runner.invoke(app, ["search", "summit", "--db", db, "--json"]).output)
+    assert found and all({"id", "title", "snippet"} <= set(r) for r in found)

@@ -40,6 +40,31 @@ err = Console(stderr=True, soft_wrap=True)
 
 DbOption = typer.Option(None, "--db", help="SQLite file or database URL [env: LIAISON_DB; default: liaison.db]")
 DataOption = typer.Option(None, "--data", help="folder of reference data, e.g. ../shared/data [env: LIAISON_DATA]")
+# listings in the ecosystem's habits (sqlite-utils): every row, for other tools
+JsonOption = typer.Option(False, "--json", help="print the rows as a JSON array")
+CsvOption = typer.Option(False, "--csv", help="print the rows as CSV")
+NlOption = typer.Option(False, "--nl", help="print the rows as JSON lines (one object per line)")
+
+
+def emit_rows(rows: list[dict], as_json: bool, as_csv: bool, as_nl: bool) -> bool:
+    """Rows in the format asked for (True), or False when a table is wanted."""
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+    elif as_nl:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False, default=str))
+    elif as_csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: " | ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+    else:
+        return False
+    return True
+
+
 # web sources (`ingest URL…`, `watch`)
 DelayOption = typer.Option(1.0, "--delay", min=0.0, help="web: seconds between two requests to one host")
 SinceOption = typer.Option(None, "--since", help="web: skip feed and sitemap entries dated before this day (YYYY-MM-DD)")
@@ -279,12 +304,16 @@ def documents(
     since: Optional[str] = typer.Option(None, "--from", help="published on or after YYYY-MM-DD"),
     until: Optional[str] = typer.Option(None, "--to", help="published on or before YYYY-MM-DD"),
     limit: int = typer.Option(50, "--limit"),
+    as_json: bool = JsonOption, as_csv: bool = CsvOption, as_nl: bool = NlOption,
 ):
     """List stored documents, newest first."""
     cfg = settings(db)
     store = open_store(cfg, create=False)
     rows = store.documents(outlet=outlet, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
                            limit=limit)
+    if emit_rows([{k: r.get(k) for k in ("id", "source", "url", "published", "outlet", "title", "word_count", "status",
+                                     "near_duplicate_of")} for r in rows], as_json, as_csv, as_nl):
+        return
     table = Table()
     table.add_column("id", no_wrap=True, min_width=13)
     table.add_column("published", no_wrap=True, min_width=10)
@@ -456,10 +485,15 @@ def resolve(db: Optional[str] = DbOption):
 def entities(db: Optional[str] = DbOption,
              type: Optional[str] = typer.Option(None, "--type", help="person, party, organization, country, place"),
              country: Optional[str] = typer.Option(None, "--country", help="ISO3 code, e.g. PAK"),
-             limit: int = typer.Option(50, "--limit")):
+             limit: int = typer.Option(50, "--limit"),
+             as_json: bool = JsonOption, as_csv: bool = CsvOption, as_nl: bool = NlOption):
     """Resolved entities, most documented first."""
     cfg = settings(db)
     store = open_store(cfg, create=False)
+    found = store.record().entities(type=type, country=country, limit=limit)
+    if emit_rows([{k: e[k] for k in ("id", "type", "name", "aliases", "country", "titles", "documents")}
+                  for e in found], as_json, as_csv, as_nl):
+        return
     table = Table()
     table.add_column("id", no_wrap=True)
     table.add_column("type", min_width=12)
@@ -467,7 +501,7 @@ def entities(db: Optional[str] = DbOption,
     table.add_column("docs", min_width=4, justify="right")
     table.add_column("name", ratio=1)
     table.add_column("aliases", ratio=1)
-    for e in store.record().entities(type=type, country=country, limit=limit):
+    for e in found:
         table.add_row(e["id"], e["type"], e["country"] or "", str(e["documents"]), Text(e["name"]),
                       Text(", ".join(e["aliases"][:5])))
     out.print(table)
@@ -478,17 +512,23 @@ def events(db: Optional[str] = DbOption,
            kind: Optional[str] = typer.Option(None, "--kind", help="summit, dialogue, meeting, visit, forum…"),
            since: Optional[str] = typer.Option(None, "--from", help="starting on or after YYYY-MM-DD"),
            until: Optional[str] = typer.Option(None, "--to", help="starting on or before YYYY-MM-DD"),
-           limit: int = typer.Option(50, "--limit")):
+           limit: int = typer.Option(50, "--limit"),
+           as_json: bool = JsonOption, as_csv: bool = CsvOption, as_nl: bool = NlOption):
     """Resolved events, newest first, with how many sources report each."""
     cfg = settings(db)
     store = open_store(cfg, create=False)
+    found = store.record().events(kind=kind, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
+                                  limit=limit)
+    if emit_rows([{**{k: e[k] for k in ("id", "kind", "name", "start", "end", "place", "country", "format",
+                                         "edition", "sources")}, "period": e.get("period"),
+                   "series": e["series_id"], "organizer": e["organizer_id"]} for e in found], as_json, as_csv, as_nl):
+        return
     table = Table()
     table.add_column("id", no_wrap=True)
     for col, width in (("kind", 9), ("start", 10), ("country", 7), ("sources", 7)):
         table.add_column(col, min_width=width)
     table.add_column("name", ratio=1)
-    for e in store.record().events(kind=kind, since=_date_option(since, "--from"), until=_date_option(until, "--to"),
-                                   limit=limit):
+    for e in found:
         when = Text(str(e["start"])) if e["start"] else Text(period_text(e.get("period")), style="dim")
         table.add_row(e["id"], e["kind"], when, e["country"] or "", str(e["sources"]), Text(e["name"][:70]))
     out.print(table)
@@ -577,12 +617,17 @@ def serve(db: Optional[str] = DbOption,
 
 
 @app.command()
-def search(query: str, db: Optional[str] = DbOption, limit: int = typer.Option(20, "--limit")):
+def search(query: str, db: Optional[str] = DbOption, limit: int = typer.Option(20, "--limit"),
+           as_json: bool = JsonOption, as_csv: bool = CsvOption, as_nl: bool = NlOption):
     """Full-text search over the stored documents."""
     cfg = settings(db)
     store = open_store(cfg, create=False)
+    found = store.search(query, limit=limit)
+    if emit_rows([{k: r.get(k) for k in ("id", "published", "title", "snippet")} for r in found],
+                 as_json, as_csv, as_nl):
+        return
     table = Table("id", "published", "title", "snippet")
-    for r in store.search(query, limit=limit):
+    for r in found:
         table.add_row(r["id"], str(r["published"] or ""), Text((r["title"] or "")[:50]), snippet_text(r["snippet"]))
     out.print(table)
 
