@@ -3,7 +3,7 @@
 The home page's counts, the review queue and the like cost a full scan of the record; many
 readers asking for them at once should not each pay it. :class:`RecordCache` keeps each value
 with the record's version (``Record.version``: the last ingest, the resolutions, the last
-judgement), looks the version up at most once a second, and computes a value again only when
+judgement), looks the version up at most five times a second, and computes a value again only when
 the version has moved. One cache per app (``app.state.cache``); nothing global.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 
 class RecordCache:
-    def __init__(self, store, recheck: float = 1.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, store, recheck: float = 0.2, clock: Callable[[], float] = time.monotonic):
         self.store, self.recheck, self.clock = store, recheck, clock
         self._version, self._checked = None, float("-inf")
         self._values: dict = {}
