@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python benchmarks/firehose_throughput.py
 	$(BIN)/python benchmarks/memory_scale.py
 	$(BIN)/python benchmarks/long_document.py
+	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/resolution_scale.py
 	$(BIN)/python benchmarks/resolution_incremental.py
 	$(BIN)/python benchmarks/api_latency.py

@@ -11,15 +11,17 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from liaison.cli import DataOption, DbOption, err, open_store, out, settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 analyze_app = typer.Typer(no_args_is_help=True,
                           help="Analyses of the record: who attends, who meets whom, what is said, which numbers.")
@@ -52,6 +54,8 @@ def _frames(db, data=None):
 
 
 def _plain(value):
+    import pandas as pd  # here, not at start-up: `liaison --help` need not load pandas
+
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, date):
@@ -210,6 +214,8 @@ def contrast(
     rec = _frames(db)
     frame = run(analysis, rec, event_a, event_b, min_count=min_count)
     if format == "table" and len(frame) > 2 * limit:
+        import pandas as pd
+
         frame = pd.concat([frame.head(limit), frame.tail(limit)])
         limit = len(frame)
     emit(frame, format, output, ["term", "count_a", "count_b", "score", "quote_ids"],
