@@ -196,3 +196,14 @@ def test_listings_print_json_csv_and_json_lines_for_other_tools(sample):
     assert {r["id"] for r in rows} == {d["id"] for d in data["documents"]}
     found = json.loads(runner.invoke(app, ["search", "summit", "--db", db, "--json"]).output)
     assert found and all({"id", "title", "snippet"} <= set(r) for r in found)
+
+
+def test_a_listing_piped_to_a_file_is_not_cut_to_eighty_columns(sample, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    piped = subprocess.run([sys.executable, "-m", "liaison", "events", "--db", sample[0], "--limit", "30"],
+                           capture_output=True, text=True, env=env, check=True).stdout
+    assert "CPC in Dialogue with World Political Parties High-Level Meeting" in piped  # whole, not "CPC in D…"

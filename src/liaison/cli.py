@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -35,8 +36,10 @@ def _version(value: bool) -> None:
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="print the version and exit")):
     """Liaison: an evidence-backed record of inter-party diplomacy."""
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Piped or redirected, output is not cut to 80 columns ("Chine…"): a file or a pager has room
+# (COLUMNS still chooses the width when it is set).
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() or os.environ.get("COLUMNS") else 200)
 
 DbOption = typer.Option(None, "--db", help="SQLite file or database URL [env: LIAISON_DB; default: liaison.db]")
 DataOption = typer.Option(None, "--data", help="folder of reference data, e.g. ../shared/data [env: LIAISON_DATA]")
