@@ -155,3 +155,11 @@ def test_deeply_nested_json_and_yaml_are_refused_per_line_and_file(tmp_path):
     md.write_text("---\ntitle: " + "[" * 5000 + "\n---\nBody.\n", encoding="utf-8")
     (item,) = list(read_path(str(md), 50_000_000))
     assert isinstance(item, ReadFailure)
+
+
+def test_a_file_that_is_only_a_byte_order_mark_is_named_empty(tmp_path):
+    for suffix, bom in ((".jsonl", b"\x00\x00\xfe\xff"), (".txt", b"\xff\xfe"), (".md", b"\xef\xbb\xbf \n")):
+        f = tmp_path / f"bom{suffix}"
+        f.write_bytes(bom)
+        (item,) = read_path(str(f), 1_000_000)
+        assert isinstance(item, ReadFailure) and item.reason == "empty file", (suffix, item)

@@ -474,6 +474,9 @@ def read_path(path: str, max_bytes: int) -> Iterator[RawDocument | ReadFailure]:
         return
     text, warnings = decode(data, path)
     del data  # not kept alive (beside its text) while the documents are read
+    if not text.strip():  # a byte order mark and white space, once decoded
+        yield ReadFailure(path, "empty file")
+        return
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path, lines_of(text), warnings)  # reports each bad line itself
         return
