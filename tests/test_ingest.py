@@ -216,3 +216,12 @@ def test_a_mistyped_path_is_an_error_before_any_database_is_made_and_version_and
     copy = tmp_path / "backups" / "deep" / "copy.db"  # folders that do not exist yet
     result = runner.invoke(app, ["backup", str(copy), "--db", str(db)])
     assert result.exit_code == 0 and copy.exists(), result.output
+
+
+def test_an_article_in_another_language_is_stored_and_the_summary_says_it_was_not_analysed(tmp_path):
+    spanish = tmp_path / "foro.md"
+    spanish.write_text("Los partidos políticos de América Latina se reunieron en Caracas el domingo para el Foro "
+                       "de São Paulo, y los delegados aprobaron una declaración final.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(spanish), "--db", str(tmp_path / "es.db"), "-q"])
+    assert result.exit_code == 0 and "1 stored" in result.output
+    assert "1 stored without extraction: not in English" in result.output

@@ -203,6 +203,9 @@ def ingest(
         out.print(web_summary(fetcher))
     if report.routed_out:
         out.print(f"{report.routed_out} stored without extraction: off topic for the relevance router (--all extracts them)")
+    if report.other_language:
+        out.print(f"{report.other_language} stored without extraction: not in English, the one language the extractor "
+                  "reads (stored and searchable)")
     if report.resolution is not None:
         r = report.resolution
         out.print(f"resolved: {r.entities} entities, {r.events} events in {r.series} series "

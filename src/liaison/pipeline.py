@@ -61,6 +61,7 @@ class IngestReport:
     run_id: str = ""
     resolution: object = None
     routed_out: int = 0  # stored without extraction: the router found them off topic
+    other_language: int = 0  # stored without extraction: not in a language the extractor reads
 
     @property
     def documents(self) -> int:
@@ -265,6 +266,8 @@ class Writer:
         """Store a screened document with its facts (with the next batch)."""
         if facts.extractor == ROUTER_VERSION:
             self.report.routed_out += 1
+        elif facts.skipped and facts.skipped.startswith("language"):
+            self.report.other_language += 1
         self.stored_as.pop(doc.source, None)
         if doc.source in self.pending_sources:
             self.flush()  # a batch stores each source once
