@@ -88,25 +88,25 @@ def ingest_sample(db: Path) -> None:
 
 
 @contextmanager
-def serving(db: Path, workers: int = 1):
-    """`liaison serve` on a free port of 127.0.0.1; yields its base URL once it answers."""
+def _served(args: list[str], probe: str, name: str):
+    """A server process on a free port of 127.0.0.1 (``{port}`` in ``args``); yields its base URL once
+    ``probe`` answers 200, and stops it afterwards."""
     port = free_port()
-    server = subprocess.Popen([LIAISON, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port),
-                               "--workers", str(workers)], env=child_env(),
+    server = subprocess.Popen([a.format(port=port) for a in args], env=child_env(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"liaison serve exited: {server.stderr.read()[-2000:]}")
+                raise RuntimeError(f"{name} exited: {server.stderr.read()[-2000:]}")
             try:
-                if httpx.get(base + "/api/events?limit=1", timeout=2).status_code == 200:
+                if httpx.get(base + probe, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("liaison serve did not answer within 60 s")
+                raise RuntimeError(f"{name} did not answer within 60 s")
             time.sleep(0.2)
         yield base
     finally:
@@ -116,6 +116,18 @@ def serving(db: Path, workers: int = 1):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def serving(db: Path, workers: int = 1):
+    """`liaison serve` on a free port of 127.0.0.1; yields its base URL once it answers."""
+    return _served([LIAISON, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", "{port}",
+                    "--workers", str(workers)], "/api/events?limit=1", "liaison serve")
+
+
+def serving_datasette(db: Path):
+    """Datasette over the same file, on a free port of 127.0.0.1: the peer the explorer is measured against."""
+    return _served([str(Path(sys.executable).parent / "datasette"), "serve", str(db), "-h", "127.0.0.1",
+                    "-p", "{port}", "--setting", "sql_time_limit_ms", "5000"], "/-/versions.json", "datasette")
 
 
 def route_list(base: str) -> list[str]:
@@ -153,49 +165,7 @@ async def _client(n: int, base: str, paths: list[str], until: float, result: Loa
 
 
 def run_load(base: str, *, clients: int = 50, seconds: float = 30.0, timeout: float = 30.0) -> LoadResult:
-    paths = route_list(base)
-    result = LoadResult(clients, seconds)
-
-    async def main() -> None:
-        until = time.monotonic() + seconds
-        await asyncio.gather(*[_client(n, base, paths, until, result, timeout) for n in range(clients)])
-
-    started = time.monotonic()
-    asyncio.run(main())
-    result.seconds = time.monotonic() - started
-    return result
-
-
-@contextmanager
-def serving_datasette(db: Path):
-    """Datasette over the same file, on a free port of 127.0.0.1: the peer the explorer is measured against."""
-    port = free_port()
-    exe = str(Path(sys.executable).parent / "datasette")
-    server = subprocess.Popen([exe, "serve", str(db), "-h", "127.0.0.1", "-p", str(port),
-                               "--setting", "sql_time_limit_ms", "5000"], env=child_env(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"datasette exited: {server.stderr.read()[-2000:]}")
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("datasette did not answer within 60 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    return run_paths(base, route_list(base), clients=clients, seconds=seconds, timeout=timeout)
 
 
 def comparable_routes(db: Path) -> tuple[list[str], list[str]]:

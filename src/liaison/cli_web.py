@@ -16,15 +16,9 @@ from liaison.cli import (  # this module is registered at the end of liaison.cli
 )
 
 def since_date(value: str | None) -> date | None:
-    from liaison.cli import err
+    from liaison.cli import _date_option
 
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        err.print(Text("error: ", style="red") + Text(f"--since {value!r} is not a date such as 2024-05-01"))
-        raise typer.Exit(2) from None
+    return _date_option(value or None, "--since")
 
 
 def archive_folder(db: str, archive: Path | None) -> Path:
